@@ -1,0 +1,1 @@
+"""Domain types: vocabularies, records, identifiers, periods, dates."""

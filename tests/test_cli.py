@@ -1,0 +1,83 @@
+"""The command line: init, the unit tree, actors, languages, formats and error exits."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kexie_core import __version__
+from kexie_core.cli import build_cli
+from kexie_core.testing import TEST_KEY, load_units
+
+
+@pytest.fixture
+def run(kexie_workspace, kexie_plugins, monkeypatch):
+    monkeypatch.setenv("KEXIE_SECRET_KEY", TEST_KEY.decode())
+    runner = CliRunner()
+
+    def invoke(*args: str, ok: bool = True):
+        result = runner.invoke(build_cli(kexie_plugins), ["--db", kexie_workspace.url, *args])
+        if ok:
+            assert result.exit_code == 0, result.output + str(result.exception)
+        return result
+
+    return invoke
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(build_cli(), ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_init_creates_then_reports_up_to_date(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KEXIE_SECRET_KEY", raising=False)
+    monkeypatch.delenv("KEXIE_DATABASE_URL", raising=False)
+    first = CliRunner().invoke(build_cli(), ["init"])
+    assert first.exit_code == 0, first.output
+    assert "已创建数据库" in first.output and (tmp_path / "kexie.db").exists()
+    assert (tmp_path / "kexie.db.key").exists()
+    second = CliRunner().invoke(build_cli(), ["--lang", "en", "init"])
+    assert "up to date" in second.output
+
+
+def test_units_tree_shows_indented_kinds_and_member_counts(run, kexie_workspace) -> None:
+    root = load_units(kexie_workspace)
+    root.add_member({"member_no": "M1", "name": "甲", "unit": "371323-YC"})
+    root.add_member({"member_no": "M2", "name": "乙", "unit": "E-YS01"})
+    root.add_membership({"member_no": "M1", "unit": "E-YS01", "role": "理事"})
+    out = run("units", "tree").output
+    assert "临沂市科协" in out and "    沂城街道科协" in out and "乡镇（街道）科协" in out
+    rows = json.loads(run("units", "tree", "--format", "json").output)
+    by_code = {r["code"]: r for r in rows}
+    # M1 is in two units under 沂水县 and counts once there.
+    assert by_code["371323"]["members_total"] == 2
+    assert by_code["E-YS01"]["members"] == 2
+    assert by_code["371300"]["members_total"] == 2
+    assert [r["code"] for r in rows][:3] == ["371300", "371302", "371323"]
+
+
+def test_actor_sees_only_its_subtree_and_is_refused_outside(run, kexie_workspace) -> None:
+    load_units(kexie_workspace)
+    rows = json.loads(run("--as", "371323", "units", "tree", "--format", "json").output)
+    assert {r["code"] for r in rows} == {"371323", "371323-YC", "E-YS01"}
+    refused = run("--as", "371323", "units", "tree", "--unit", "371302", ok=False)
+    assert refused.exit_code == 3
+    assert "outside" in refused.output
+
+
+def test_english_headers_and_csv(run, kexie_workspace) -> None:
+    load_units(kexie_workspace)
+    out = run("--lang", "en", "units", "tree", "--format", "csv").output
+    assert out.splitlines()[0] == "code,name,kind,depth,members,members_total"
+    assert "代码,名称" in run("units", "tree", "--format", "csv").output
+
+
+def test_uninitialised_database_gives_a_clear_message(tmp_path) -> None:
+    result = CliRunner().invoke(
+        build_cli(), ["--db", f"sqlite:///{tmp_path / 'x.db'}", "units", "tree"]
+    )
+    assert result.exit_code == 5
+    assert "kexie init" in result.output
