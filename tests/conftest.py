@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from kexie_core.store.all_tables import metadata
 from kexie_core.store.engine import create_engine
-from kexie_core.store.tables import metadata
 from kexie_core.testing import TEST_KEY
 
 PG_URL = os.environ.get("KEXIE_TEST_PG_URL")

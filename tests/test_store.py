@@ -10,8 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from kexie_core import Workspace
 from kexie_core.plugin.host import PluginHost
 from kexie_core.store import keys, migrate
+from kexie_core.store.all_tables import metadata
 from kexie_core.store.engine import create_engine, resolve_url
-from kexie_core.store.tables import metadata
 from kexie_core.testing import TEST_KEY, load_units
 
 

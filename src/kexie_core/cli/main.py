@@ -3,6 +3,7 @@ fresh group with plug-in commands, without reloading modules."""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -95,10 +96,10 @@ def build_cli(plugins: PluginHost | None = None) -> click.Group:
 
     plugins_holder: list[PluginHost | None] = [plugins]
 
-    from . import init_cmd, plugins_cmd, units
+    from .commands import BUILTIN_COMMANDS
 
-    for module in (init_cmd, plugins_cmd, units):
-        module.register(cli)
+    for module_name in BUILTIN_COMMANDS:
+        importlib.import_module(module_name).register(cli)
     if plugins is not None:
         plugins.add_commands(cli)
     return cli

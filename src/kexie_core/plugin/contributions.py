@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -90,3 +90,47 @@ class WorkKind:
         if self.details_model is None:
             return details
         return self.details_model.model_validate(details).model_dump(mode="json")
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """Writes something out in one format (``kexie export``, ``kexie report build``).
+
+    ``exports`` says what it can write: ``"records"`` (a record set of one kind, for
+    ``kexie export``) and/or ``"report"`` (a unit-period report, for ``kexie report build``).
+    ``write(payload, out, **options)`` receives the payload object of that target (defined by
+    ``kexie_core.ledger`` for records and ``kexie_core.documents`` for reports) and a binary
+    file object or path; options include ``lang``.
+    """
+
+    key: str
+    label_zh: str
+    label_en: str
+    suffix: str
+    exports: frozenset[str]
+    write: Callable[..., Any]
+    description: str = ""
+    plugin: str = ""
+
+    def label(self, lang: str = "zh") -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+@dataclass(frozen=True)
+class Importer:
+    """Reads an input layout into raw rows for one or more record kinds.
+
+    ``read(path, kind)`` yields ``(row_number, {field_name: raw value})`` pairs, where row
+    numbers are those a clerk sees in the file (header = row 1); ``suffixes`` are the file
+    endings it accepts (``.csv``); ``kinds`` the record kinds it can produce (``members``…,
+    empty for every kind).
+    """
+
+    key: str
+    label_zh: str
+    label_en: str
+    suffixes: tuple[str, ...]
+    read: Callable[..., Any]
+    kinds: frozenset[str] = frozenset()
+    description: str = ""
+    plugin: str = ""

@@ -22,16 +22,13 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
-from .contributions import DuplicateKeyError, Registry, WorkKind
+from .contributions import DuplicateKeyError, Exporter, Importer, Registry, WorkKind
 
 log = logging.getLogger("kexie.plugins")
 
 ENTRY_POINT_GROUP = "kexie"
 ENV_DISABLE = "KEXIE_DISABLE_PLUGINS"
 ENV_STRICT = "KEXIE_STRICT_PLUGINS"
-
-#: Built-in plug-ins, registered through the same hooks as external ones.
-BUILTIN_PLUGINS: tuple[str, ...] = ("kexie_core.builtins.work_kinds",)
 
 
 class PluginError(RuntimeError):
@@ -134,7 +131,12 @@ class PluginHost:
         if self.strict:
             raise PluginError(str(failure)) from exc
 
-    def load_builtins(self, modules: Iterable[str] = BUILTIN_PLUGINS) -> None:
+    def load_builtins(self, modules: Iterable[str] | None = None) -> None:
+        """Register the built-in plug-ins (``kexie_core.builtins.BUILTIN_PLUGINS``)."""
+        if modules is None:
+            from ..builtins import BUILTIN_PLUGINS
+
+            modules = BUILTIN_PLUGINS
         for module_name in modules:
             module = importlib.import_module(module_name)
             name = "kexie." + module_name.rsplit(".", 1)[-1]
@@ -213,6 +215,12 @@ class PluginHost:
 
     def work_kinds(self) -> Registry[WorkKind]:
         return self.registry("kexie_register_work_kinds", "work kind")
+
+    def exporters(self) -> Registry[Exporter]:
+        return self.registry("kexie_register_exporters", "exporter")
+
+    def importers(self) -> Registry[Importer]:
+        return self.registry("kexie_register_importers", "importer")
 
     def validate_record(self, kind: str, record: Any, actor: Any) -> list[str]:
         """Problems that plug-ins find with a record (``kexie_validate_record``)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from kexie_core.store.tables import metadata
+from kexie_core.store.all_tables import metadata
 
 config = context.config
 connection = config.attributes.get("connection")
