@@ -1,4 +1,9 @@
-"""Create or upgrade a database to the schema this version of kexie_core needs."""
+"""Create or upgrade a database to the schema this version of kexie_core needs.
+
+Feature areas (people programmes, the reporting workflow, …) each keep their own chain of
+migrations branching from the initial schema, so the script directory may have several heads;
+``upgrade`` applies all of them (``heads``) and ``is_current`` compares the sets of heads.
+"""
 
 from __future__ import annotations
 
@@ -21,21 +26,24 @@ def _config(connection: Connection | None = None) -> Config:
     return cfg
 
 
+def _label(heads: tuple[str, ...] | list[str]) -> str:
+    return "+".join(sorted(heads))
+
+
 def head_revision() -> str:
-    """The newest migration shipped with this package."""
-    head = ScriptDirectory.from_config(_config()).get_current_head()
-    assert head is not None
-    return head
+    """The newest migrations shipped with this package ("0001" or "0002+0003" …)."""
+    return _label(ScriptDirectory.from_config(_config()).get_heads())
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at, or None for an empty database."""
+    """The revisions the database is at, or None for an empty database."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        heads = MigrationContext.configure(conn).get_current_heads()
+    return _label(heads) if heads else None
 
 
-def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
-    """Upgrade the database to ``revision``; returns (revision before, revision after)."""
+def upgrade(engine: Engine, revision: str = "heads") -> tuple[str | None, str]:
+    """Upgrade the database to ``revision``; returns (revisions before, revisions after)."""
     before = current_revision(engine)
     with engine.begin() as conn:
         command.upgrade(_config(conn), revision)
