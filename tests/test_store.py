@@ -112,3 +112,14 @@ def test_no_key_configured_is_a_clear_error(tmp_path, monkeypatch) -> None:
     migrate.upgrade(ws.engine)
     with pytest.raises(keys.KeyError_, match="kexie init"):
         ws.key()
+
+
+def test_database_errors_never_echo_personal_numbers(kexie_linyi) -> None:
+    root = kexie_linyi
+    root.add_member({"member_no": "P1", "name": "甲", "unit": "371323", "phone": "13912345678"})
+    from kexie_core.store.tables import member_t
+
+    with pytest.raises(sa.exc.IntegrityError) as info, root.workspace.engine.begin() as conn:
+        conn.execute(member_t.insert().values(member_no="P1", name="乙", unit_id=1,
+                                              phone="13887654321"))
+    assert "13887654321" not in str(info.value)

@@ -4,4 +4,5 @@ BUILTIN_COMMANDS: tuple[str, ...] = (
     "kexie_core.cli.init_cmd",
     "kexie_core.cli.plugins_cmd",
     "kexie_core.cli.units",
+    "kexie_core.cli.demo_cmd",
 )

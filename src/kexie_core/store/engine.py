@@ -48,6 +48,9 @@ def _sqlite_begin(conn: Any) -> None:
 def create_engine(url: str | None = None, **kwargs: Any) -> Engine:
     """Create an engine for ``url`` with the settings kexie needs on each backend."""
     resolved = make_url(resolve_url(url))
+    # Statement parameters can hold phone numbers and other personal data: keep them out of
+    # exception messages and logs.
+    kwargs.setdefault("hide_parameters", True)
     if resolved.get_backend_name() == "sqlite":
         engine = sa.create_engine(resolved, **kwargs)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
