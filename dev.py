@@ -67,8 +67,10 @@ def demo() -> None:
 
 
 def test(extra: list[str]) -> None:
-    run(BIN / "ruff", "check", ROOT / "src", ROOT / "tests", ROOT / "examples", cwd=ROOT)
+    sources = ("src", "tests", "examples", "plugins")
+    run(BIN / "ruff", "check", *(ROOT / s for s in sources), cwd=ROOT)
     run(BIN / "mypy", cwd=ROOT)
+    run(BIN / "mypy", *(d / "src" for d in plugin_dirs()), cwd=ROOT)  # the example plug-ins
     code = run(PY, "-m", "pytest", *extra, check=False, cwd=ROOT)
     if code == 5:
         print("pytest collected no tests: that is a failure here", file=sys.stderr)

@@ -27,3 +27,46 @@ def test_load_linyi_sample_builds_the_whole_tree(tmp_path) -> None:
     kinds = [r["kind"] for r in rows]
     assert kinds.count("county") == 12 and kinds.count("zone") == 4
     assert rows[0]["code"] == "371300" and rows[0]["members_total"] == 120
+
+
+def _run(script: str, *args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KEXIE_KEY_FILE": str(tmp_path / "example.key"),
+           "MPLCONFIGDIR": str(tmp_path / "mpl")}
+    env.pop("KEXIE_DATABASE_URL", None)
+    return subprocess.run([sys.executable, EXAMPLES / script, *args], env=env,
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+
+
+def test_embed_library(tmp_path) -> None:
+    done = _run("embed_library.py", tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "refused:" in done.stdout and "培训人次 120" in done.stdout
+    assert "专家走访覆盖率 100" in done.stdout
+
+
+def test_plugin_in_code(tmp_path) -> None:
+    done = _run("plugin_in_code.py", tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("refused:") == 2 and "details.seedlings" in done.stdout
+    assert "全市发放苗木数: 4000" in done.stdout
+
+
+def test_build_report(tmp_path) -> None:
+    done = _run("build_report.py", str(tmp_path / "out"), tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "371323_2026Q3.docx").stat().st_size > 10_000
+    assert "沂水县" in (tmp_path / "out" / "371323_2026Q3.html").read_text(encoding="utf-8")
+
+
+if os.environ.get("KEXIE_TEST_PG_URL"):
+
+    def test_run_on_postgresql(tmp_path) -> None:
+        done = _run("run_on_postgresql.py", os.environ["KEXIE_TEST_PG_URL"], tmp_path=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert "2000 members on" in done.stdout
+
+
+def test_every_example_is_tested() -> None:
+    source = Path(__file__).read_text(encoding="utf-8")
+    for script in EXAMPLES.glob("*.py"):
+        assert f'"{script.name}"' in source, f"examples/{script.name} is not run by a test"

@@ -8,6 +8,16 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .metrics import (
+    Metric,
+    MetricContext,
+    MetricTable,
+    Rollup,
+    Rubric,
+    compute_metrics,
+    evaluate,
+    metric,
+)
 from .model.enums import (
     Area,
     Degree,
@@ -57,6 +67,9 @@ __all__ = [
     "InvalidRecord",
     "MemberIn",
     "MembershipIn",
+    "Metric",
+    "MetricContext",
+    "MetricTable",
     "NotFound",
     "Period",
     "PlatformIn",
@@ -64,6 +77,8 @@ __all__ = [
     "PluginError",
     "PluginHost",
     "Problem",
+    "Rollup",
+    "Rubric",
     "SchemaError",
     "ScopeError",
     "StudyStatus",
@@ -76,6 +91,9 @@ __all__ = [
     "WorkKind",
     "Workspace",
     "__version__",
+    "compute_metrics",
+    "evaluate",
     "hookimpl",
     "load_plugins",
+    "metric",
 ]

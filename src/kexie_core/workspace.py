@@ -32,7 +32,7 @@ from .model.records import (
     WorkItemIn,
 )
 from .plugin.host import PluginHost, load_plugins
-from .store import audit, keys, migrate, tree
+from .store import audit, keys, migrate, report_lock, tree
 from .store.engine import create_engine, redact_url, resolve_url
 from .store.scope import Actor, NotFound, ScopeError, actor_for, require_in_scope
 from .store.tables import (
@@ -246,10 +246,14 @@ class ActorSession:
 
     def _validate(self, kind: str, model: type[Record], record: Any) -> Any:
         value = _coerce(model, record, kind)
-        problems = self.plugins.validate_record(kind, value, self.actor)
-        if problems:
-            raise InvalidRecord([Problem("", p) for p in problems], what=kind)
+        self._check_plugin_rules(kind, value)
         return value
+
+    def _check_plugin_rules(self, kind: str, value: Any) -> None:
+        """Plug-ins' rules (``kexie_validate_record``), after the built-in validation."""
+        problems = self.plugins.record_problems(kind, value, self.actor)
+        if problems:
+            raise InvalidRecord(problems, what=kind)
 
     # -- units ----------------------------------------------------------------------------------
     def add_unit(self, record: UnitIn | Mapping[str, Any]) -> int:
@@ -523,7 +527,7 @@ class ActorSession:
     # -- work -----------------------------------------------------------------------------------
     def prepare_work_item(self, record: WorkItemIn | Mapping[str, Any]) -> WorkItemIn:
         """Validate a work item against its kind: area and the kind's ``details`` model."""
-        item = self._validate("work_item", WorkItemIn, record)
+        item = _coerce(WorkItemIn, record, "work_item")
         kinds = self.plugins.work_kinds()
         if item.kind not in kinds:
             raise InvalidRecord(
@@ -552,12 +556,15 @@ class ActorSession:
                 Problem(f"details.{p.field}", p.message) for p in problems_from_validation(exc)
             ]
             raise InvalidRecord(problems, what="work item", key=item.external_id) from None
+        self._check_plugin_rules("work_item", item)
         return item
 
     def add_work_item(self, record: WorkItemIn | Mapping[str, Any]) -> int:
         item = self.prepare_work_item(record)
         with self._write() as conn:
             unit_id = self._unit_id(conn, item.unit)
+            # An accepted report froze this unit's (or an ancestor's) figures for the period.
+            report_lock.refuse_locked(conn, [(unit_id, item.started_on)], key=item.external_id)
             member_ids = [self._member_id(conn, no) for no in item.member_nos]
             values = item.model_dump(mode="json", exclude={"unit", "member_nos"})
             values["started_on"], values["ended_on"] = item.started_on, item.ended_on

@@ -6,4 +6,9 @@ first; add a module here to make it built in.
 
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "kexie_core.builtins.work_kinds",
+    "kexie_core.builtins.metrics",
+    "kexie_core.builtins.workflow_metrics",
+    "kexie_core.builtins.rubrics",
+    "kexie_core.builtins.document_exporters",
+    "kexie_core.builtins.ledger_formats",
 )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from ..model.dates import parse_date
 from ..model.enums import Area
+from ..people.occasions import Festival, VisitOccasion
 from ..plugin.contributions import WorkKind
 from ..plugin.hookspecs import hookimpl
 
@@ -15,13 +19,55 @@ class _Details(BaseModel):
     model_config = ConfigDict(extra="allow", hide_input_in_errors=True)
 
 
-class VisitDetails(_Details):
-    """Details of a visit to an academician or high-level expert (clause 8)."""
+def _visit_occasion(value: Any) -> Any:
+    return "routine" if value in (None, "") else VisitOccasion.parse(value).value
 
-    occasion: Literal["festival", "birthday", "illness", "achievement", "routine"] = "routine"
-    festival: str | None = Field(default=None, description="e.g. spring_festival, mid_autumn")
+
+def _festival(value: Any) -> Any:
+    # Known festivals are stored by key (春节 → spring_festival); a plug-in's own stays as given.
+    if value in (None, ""):
+        return None
+    try:
+        return Festival.parse(value).value
+    except ValueError:
+        return str(value).strip()
+
+
+def _names(value: Any) -> Any:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in re.split(r"[;；,，、]+", value) if part.strip()]
+    return value
+
+
+def _optional_date(value: Any) -> Any:
+    return None if value in (None, "") else parse_date(value)
+
+
+class VisitDetails(_Details):
+    """Details of a visit to an academician or high-level expert (clause 8, 走访看望专家).
+
+    The experts visited are the work item's members (``member_nos``); the people who went are
+    ``visitors`` (names, usually staff). Chinese labels are accepted for ``occasion``
+    (节日, 生日, 生病, 成就, 日常) and ``festival`` (春节, 中秋, 重阳, 国庆, 科技工作者日).
+    ``follow_up_on`` schedules a follow-up line in the care calendar.
+    """
+
+    occasion: Annotated[
+        Literal["festival", "birthday", "illness", "achievement", "routine"],
+        BeforeValidator(_visit_occasion),
+    ] = "routine"
+    festival: Annotated[str | None, BeforeValidator(_festival)] = Field(
+        default=None, description="spring_festival, st_workers_day, mid_autumn, national_day, …"
+    )
+    visitors: Annotated[list[str], BeforeValidator(_names)] = Field(default_factory=list)
     gifts: str | None = None
-    follow_up_on: str | None = Field(default=None, description="date of a follow-up visit")
+    support: str | None = Field(default=None, description="support given: 慰问金, help arranged")
+    follow_up_on: Annotated[date | None, BeforeValidator(_optional_date)] = Field(
+        default=None, description="date of a follow-up visit"
+    )
+    notes: str | None = None
 
 
 class PublicityDetails(_Details):

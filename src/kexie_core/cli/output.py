@@ -23,6 +23,8 @@ class Column:
     zh: str
     en: str
     justify: str = "left"
+    #: Keep the cell on one line in tables (keys and codes); other columns give way first.
+    no_wrap: bool = False
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -58,7 +60,11 @@ def emit(
     else:
         table = Table(title=title, show_lines=False, header_style="bold")
         for c in columns:
-            table.add_column(c.label(lang), justify=c.justify)  # type: ignore[arg-type]
+            table.add_column(
+                c.label(lang),
+                justify=c.justify,  # type: ignore[arg-type]
+                no_wrap=c.no_wrap,
+            )
         for r in rows:
             table.add_row(
                 *("" if r.get(c.key) is None else str(_plain(r.get(c.key))) for c in columns)

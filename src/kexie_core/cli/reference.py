@@ -14,6 +14,8 @@ import click
 from ..plugin.host import PluginHost
 from .main import build_cli
 
+HELP = ["-h", "--help"]
+
 HEADER = """# CLI reference 命令参考
 
 Generated from the command line itself by `python -m kexie_core.cli.reference > docs/cli.md`;
@@ -25,14 +27,16 @@ Global options go before the command: `kexie --db URL --as UNIT_CODE --lang en u
 
 
 def _usage(command: click.Command, path: list[str]) -> str:
-    ctx = click.Context(command, info_name=" ".join(path))
+    ctx = click.Context(command, info_name=" ".join(path), help_option_names=HELP)
     pieces = command.collect_usage_pieces(ctx)
     return " ".join([*path, *pieces])
 
 
 def _options(command: click.Command) -> list[str]:
     lines = []
-    ctx = click.Context(command)
+    # The same help option names as the real group's contexts: click caches a command's help
+    # option, so a mismatch would make the page depend on which commands ran before.
+    ctx = click.Context(command, help_option_names=HELP)
     for param in command.get_params(ctx):
         record = param.get_help_record(ctx)
         if record is None:

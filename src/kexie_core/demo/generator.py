@@ -505,7 +505,7 @@ _CHANNELS = (
     "newspaper",
     "tv",
 )
-_FESTIVALS = ("spring_festival", "mid_autumn", "double_ninth", "national_day", "workers_day")
+_FESTIVALS = ("spring_festival", "mid_autumn", "double_ninth", "national_day", "st_workers_day")
 
 
 def _details(r: random.Random, kind: str) -> dict[str, Any]:

@@ -1,77 +1,43 @@
-"""Contribution types that plug-ins register, and the registry that holds them."""
+"""Contribution types that plug-ins register (贡献项): work kinds, exporters, importers.
+
+Each is a frozen dataclass with a ``key`` and a ``plugin`` field; the host fills ``plugin`` in
+(a plug-in leaves it empty). Each checks itself on creation, so a plug-in author sees a mistake
+the moment the module builds its contribution, with the field named. Metrics, rubrics and report
+payloads are defined beside the code that uses them (``kexie_core.metrics``…) and follow the same
+shape: ``key: str`` and ``plugin: str = ""``.
+"""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any
 
 from pydantic import BaseModel
 
 from ..model.enums import Area
+from .registry import DuplicateKeyError, Registry
+
+__all__ = ["DuplicateKeyError", "Exporter", "Importer", "Registry", "WorkKind"]
 
 
-class Contribution(Protocol):
-    key: str
-    plugin: str
-
-
-T = TypeVar("T")
-
-
-class DuplicateKeyError(ValueError):
-    """Two plug-ins gave the same key."""
-
-
-class Registry(Generic[T]):
-    """Contributions of one type keyed by ``key``, each stamped with its plug-in."""
-
-    def __init__(self, what: str) -> None:
-        self.what = what
-        self._items: dict[str, T] = {}
-
-    def add(self, item: T, plugin: str) -> T:
-        if dataclasses.is_dataclass(item) and not isinstance(item, type):
-            item = dataclasses.replace(item, plugin=plugin)
-        else:
-            item.plugin = plugin  # type: ignore[attr-defined]
-        key = item.key  # type: ignore[attr-defined]
-        if key in self._items:
-            other = self._items[key].plugin  # type: ignore[attr-defined]
-            raise DuplicateKeyError(
-                f"{self.what} {key!r} is registered by both plug-in {other!r} and plug-in "
-                f"{plugin!r}; rename one of them"
-            )
-        self._items[key] = item
-        return item
-
-    def get(self, key: str) -> T:
-        try:
-            return self._items[key]
-        except KeyError:
-            known = ", ".join(sorted(self._items)) or "none"
-            raise KeyError(f"unknown {self.what} {key!r}; known: {known}") from None
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._items
-
-    def __iter__(self) -> Iterator[T]:
-        return iter(self._items.values())
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def keys(self) -> list[str]:
-        return list(self._items)
+def _require_labels(what: str, label_zh: str, label_en: str) -> None:
+    if not (isinstance(label_zh, str) and label_zh.strip()):
+        raise ValueError(f"{what}: label_zh (the Chinese label) must be a non-empty string")
+    if not (isinstance(label_en, str) and label_en.strip()):
+        raise ValueError(f"{what}: label_en (the English label) must be a non-empty string")
 
 
 @dataclass(frozen=True)
 class WorkKind:
     """A kind of work item (工作事项类型).
 
-    ``details_model``, when given, is a pydantic model that every write path validates the work
-    item's ``details`` against; its errors name the field.
+    :param key: what a work item's ``kind`` field holds, e.g. ``training``.
+    :param area: the area of work (1–8, R1–R3); an ``Area`` or anything ``Area.parse`` accepts
+        (``"5"``, ``"practice"``, ``"强化岗位践行活动"``).
+    :param details_model: a pydantic model that every write path (API and import) validates the
+        work item's ``details`` against; its errors name the field (``details.days``). Set
+        ``hide_input_in_errors=True`` in its ``model_config`` if details could hold personal data.
     """
 
     key: str
@@ -81,6 +47,18 @@ class WorkKind:
     details_model: type[BaseModel] | None = None
     description: str = ""
     plugin: str = ""
+
+    def __post_init__(self) -> None:
+        what = f"work kind {self.key!r}"
+        try:
+            area = Area.parse(self.area)
+        except ValueError as exc:
+            raise ValueError(f"{what}: area: {exc}") from None
+        object.__setattr__(self, "area", area)
+        _require_labels(what, self.label_zh, self.label_en)
+        model = self.details_model
+        if model is not None and not (isinstance(model, type) and issubclass(model, BaseModel)):
+            raise ValueError(f"{what}: details_model must be a pydantic BaseModel subclass")
 
     def label(self, lang: str = "zh") -> str:
         return self.label_zh if lang == "zh" else self.label_en
@@ -112,6 +90,17 @@ class Exporter:
     description: str = ""
     plugin: str = ""
 
+    def __post_init__(self) -> None:
+        what = f"exporter {self.key!r}"
+        _require_labels(what, self.label_zh, self.label_en)
+        if isinstance(self.exports, str):
+            raise ValueError(f"{what}: exports must be a set of targets, e.g. {{'records'}}")
+        object.__setattr__(self, "exports", frozenset(self.exports))
+        if not self.exports:
+            raise ValueError(f"{what}: exports must name at least one target")
+        if not callable(self.write):
+            raise ValueError(f"{what}: write must be callable")
+
     def label(self, lang: str = "zh") -> str:
         return self.label_zh if lang == "zh" else self.label_en
 
@@ -134,3 +123,16 @@ class Importer:
     kinds: frozenset[str] = frozenset()
     description: str = ""
     plugin: str = ""
+
+    def __post_init__(self) -> None:
+        what = f"importer {self.key!r}"
+        _require_labels(what, self.label_zh, self.label_en)
+        if isinstance(self.suffixes, str):
+            raise ValueError(f"{what}: suffixes must be a tuple, e.g. ('.xlsx',)")
+        object.__setattr__(self, "suffixes", tuple(self.suffixes))
+        object.__setattr__(self, "kinds", frozenset(self.kinds))
+        if not callable(self.read):
+            raise ValueError(f"{what}: read must be callable")
+
+    def label(self, lang: str = "zh") -> str:
+        return self.label_zh if lang == "zh" else self.label_en
