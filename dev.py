@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up a virtual environment and run the project's two jobs. Needs only Python 3.11+.
 
-    python3 dev.py demo    build the Linyi demo database (SQLite) and show it
+    python3 dev.py demo    build the Linyi demo database (SQLite), its reports, and show it
     python3 dev.py test    run the whole test suite (ruff, mypy, pytest)
 
 The virtual environment lives in .venv and is refreshed when pyproject.toml (or a plug-in's)
@@ -53,17 +53,13 @@ def setup() -> None:
 
 
 def demo() -> None:
+    """The main job: the Linyi demo network on SQLite, its report bundle, and its unit tree."""
     out = ROOT / "build" / "demo"
-    out.mkdir(parents=True, exist_ok=True)
-    db = out / "kexie.db"
-    for stale in out.glob("kexie.db*"):
-        stale.unlink()
-    url = f"sqlite:///{db}"
     kexie = BIN / "kexie"
-    run(kexie, "--db", url, "init")
-    run(PY, ROOT / "examples" / "load_linyi_sample.py", url)
-    run(kexie, "--db", url, "units", "tree")
-    print(f"\nThe demo database is {db}; try: {kexie} --db {url} --as 371323 units tree")
+    run(kexie, "demo", "--out", out, "--force")
+    url = f"sqlite:///{out / 'kexie.db'}"
+    run(kexie, "--db", url, "units", "tree", "--depth", "1")
+    print(f"\nTry: {kexie} --db {url} --as 371323 metrics --period 2026Q3 --depth 1")
 
 
 def test(extra: list[str]) -> None:

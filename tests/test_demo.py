@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import sqlalchemy as sa
@@ -38,14 +39,14 @@ def test_same_seed_same_data_and_another_seed_differs(tmp_path) -> None:
     dumps = []
     for name, seed in (("a.db", 7), ("b.db", 7), ("c.db", 8)):
         with _fresh(tmp_path, name) as ws:
-            generate(ws, size="small", seed=seed, today=TODAY)
+            generate(ws, size="small", seed=seed, today=TODAY, workflow=False)
             dumps.append(_dump(ws))
     assert dumps[0] == dumps[1]
     assert dumps[0]["member"] != dumps[2]["member"]
 
 
 def test_demo_is_a_realistic_linyi_network(kexie_workspace) -> None:
-    summary = generate(kexie_workspace, size="small", seed=2019, today=TODAY)
+    summary = generate(kexie_workspace, size="small", seed=2019, today=TODAY, workflow=False)
     root = kexie_workspace.as_root()
     tree = root.tree(max_depth=1)
     kinds = [r["kind"] for r in tree]
@@ -82,7 +83,7 @@ def test_demo_is_a_realistic_linyi_network(kexie_workspace) -> None:
     )
 
 
-def test_demo_command_builds_and_refuses_to_overwrite(tmp_path, monkeypatch) -> None:
+def test_demo_command_builds_database_and_report_bundle(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("KEXIE_DATABASE_URL", raising=False)
     monkeypatch.delenv("KEXIE_SECRET_KEY", raising=False)
@@ -90,7 +91,49 @@ def test_demo_command_builds_and_refuses_to_overwrite(tmp_path, monkeypatch) -> 
     first = runner.invoke(build_cli(), ["demo", "--out", "d", "--today", "2026-11-28"])
     assert first.exit_code == 0, first.output
     assert "临沂演示数据" in first.output and (tmp_path / "d" / "kexie.db").exists()
+    reports = tmp_path / "d" / "reports"
+    for suffix in ("docx", "xlsx", "html", "md", "json"):
+        assert (reports / f"371300_2026.{suffix}").stat().st_size > 0
+    counties = sorted(p.name for p in (reports / "counties").iterdir())
+    assert len(counties) == 16 and "371323_2026Q3.docx" in counties
+
+    # The bundle's figures are the ones `kexie metrics` prints.
+    url = f"sqlite:///{tmp_path / 'd' / 'kexie.db'}"
+    metrics = runner.invoke(
+        build_cli(),
+        [
+            "--db",
+            url,
+            "metrics",
+            "--period",
+            "2026",
+            "--metric",
+            "members.count",
+            "--format",
+            "json",
+        ],
+    )
+    assert metrics.exit_code == 0, metrics.output
+    printed = json.loads(metrics.output)
+    report = json.loads((reports / "371300_2026.json").read_text(encoding="utf-8"))
+    headline = {row["key"]: row["value"] for row in report["headline"]}
+    assert _find_value(printed, "371300", "members.count") == headline["members.count"]
+
+    # Workflow states are all there.
+    with Workspace.open(url) as ws, ws.engine.connect() as conn:
+        states = {r[0] for r in conn.execute(sa.text("SELECT DISTINCT status FROM report"))}
+    assert {"draft", "submitted", "accepted", "returned"} <= states
+
     again = runner.invoke(build_cli(), ["demo", "--out", "d"])
     assert again.exit_code != 0 and "--force" in again.output
-    forced = runner.invoke(build_cli(), ["demo", "--out", "d", "--force", "--seed", "3"])
+    forced = runner.invoke(
+        build_cli(), ["demo", "--out", "d", "--force", "--seed", "3", "--no-documents"]
+    )
     assert forced.exit_code == 0, forced.output
+
+
+def _find_value(printed: list[dict], code: str, key: str):
+    for row in printed:
+        if row["unit_code"] == code and row["metric"] == key:
+            return row["subtree"]
+    raise AssertionError(f"{code} {key} not in {str(printed)[:300]}")

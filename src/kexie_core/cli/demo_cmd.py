@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..demo import SIZES, generate
+from ..demo.bundle import write_bundle
 from ..workspace import Workspace
 from .context import CliContext, pass_ctx
 from .output import Column, emit
@@ -22,6 +23,12 @@ LABELS = {
     "work_items": ("工作事项", "work items"),
     "visits": ("走访专家（人次）", "expert visits"),
     "platforms": ("阵地平台", "platforms"),
+    "targets": ("目标值", "targets"),
+    "reports": ("工作报告", "work reports"),
+    "matters": ("重要情况报告", "important matters"),
+    "suggestions": ("科技工作者建议", "suggestions"),
+    "assignments": ("督办事项", "supervision assignments"),
+    "documents": ("报告文件", "documents"),
 }
 
 
@@ -49,13 +56,29 @@ LABELS = {
     help="Pretend today is this date (default: today).",
 )
 @click.option("--force", is_flag=True, help="Replace a demo database already in --out.")
+@click.option(
+    "--documents/--no-documents",
+    default=True,
+    show_default=True,
+    help="Also write the report bundle (OUT/reports).",
+)
 @pass_ctx
 def demo(
-    obj: CliContext, out_dir: Path, size: str, seed: int, today: datetime | None, force: bool
+    obj: CliContext,
+    out_dir: Path,
+    size: str,
+    seed: int,
+    today: datetime | None,
+    force: bool,
+    documents: bool,
 ) -> None:
     """Build a realistic Linyi network (演示数据): the city association, its 12 counties and
     4 zones, societies, enterprise, university, hospital and park associations, members,
     two years of work in every area, platforms — all synthetic, generated offline.
+
+    Then reports in every workflow state, important matters, suggestions and supervision
+    assignments, and the report bundle in OUT/reports: the municipal association's report for
+    the year in every format, and each county's and zone's latest quarterly report.
 
     The database is OUT/kexie.db unless --db is given.
     """
@@ -77,9 +100,14 @@ def demo(
         ws.init()
         day = today.date() if isinstance(today, datetime) else date.today()
         summary = generate(ws, size=size, seed=seed, today=day)
+        bundle = (
+            write_bundle(ws, out_dir / "reports", today=day, lang=obj.lang) if documents else None
+        )
     finally:
         ws.close()
     elapsed = time.perf_counter() - started
+    if bundle is not None:
+        summary.counts["documents"] = len(bundle.files)
     rows = [{"what": obj.t(*LABELS.get(k, (k, k))), "count": v} for k, v in summary.counts.items()]
     emit(
         rows,
@@ -90,6 +118,15 @@ def demo(
     click.echo(
         obj.t(f"数据库：{url}（用时 {elapsed:.1f} 秒）", f"database: {url} ({elapsed:.1f} s)")
     )
+    if bundle is not None:
+        click.echo(
+            obj.t(
+                f"报告：{bundle.folder}（{len(bundle.files)} 个文件）",
+                f"reports: {bundle.folder} ({len(bundle.files)} files)",
+            )
+        )
+        if bundle.failed:
+            raise click.ClickException("some documents failed: " + ", ".join(bundle.failed))
     click.echo(
         obj.t(
             f"试试：kexie --db {url} --as 371323 units tree",

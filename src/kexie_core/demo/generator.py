@@ -546,7 +546,12 @@ def kind_label(kind: str) -> str:
 
 
 def generate(
-    ws: Workspace, *, size: str = "small", seed: int = 2019, today: date | None = None
+    ws: Workspace,
+    *,
+    size: str = "small",
+    seed: int = 2019,
+    today: date | None = None,
+    workflow: bool = True,
 ) -> DemoSummary:
     """Fill an empty, initialised workspace with the demo network; returns what was made."""
     spec = SIZES[size]
@@ -568,7 +573,12 @@ def generate(
         audit.record(
             conn, "371300", "generate", "demo", f"{size}/{seed}", unit_id=1, detail=builder.counts
         )
-    return DemoSummary(size, seed, builder.counts)
+    counts = dict(builder.counts)
+    if workflow:
+        from .workflow import add_workflow
+
+        counts.update(add_workflow(ws, seed=seed, today=today))
+    return DemoSummary(size, seed, counts)
 
 
 def _reset_sequences(conn: Connection) -> None:
