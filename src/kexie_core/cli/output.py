@@ -69,7 +69,10 @@ def emit(
             table.add_row(
                 *("" if r.get(c.key) is None else str(_plain(r.get(c.key))) for c in columns)
             )
-        Console(file=out, soft_wrap=True, width=max(100, Console().width)).print(table)
+        # On a terminal, fit it; into a pipe or file, never cut a cell short.
+        terminal = Console(file=out)
+        width = max(100, terminal.width) if terminal.is_terminal else 1000
+        Console(file=out, soft_wrap=True, width=width).print(table)
 
 
 def format_option(func: Any) -> Any:
