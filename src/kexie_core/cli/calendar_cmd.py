@@ -8,28 +8,10 @@ from typing import Any
 
 import click
 
-from ..model.dates import parse_date
 from ..people.calendar import CalendarOptions, care_calendar
 from ..people.ics import to_ics
 from .context import CliContext, pass_ctx
-from .output import Column, emit
-
-
-class DateType(click.ParamType):
-    """A date as clerks type it: 2026-09-25, 2026/9/25, 2026年9月25日."""
-
-    name = "date"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return parse_date(value)
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
-
-
-DATE = DateType()
+from .output import DATE, Column, emit
 
 COLUMNS = [
     Column("day_text", "日期", "date"),

@@ -14,6 +14,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from ..model.dates import parse_date
+
 FORMATS = ("table", "csv", "json")
 
 
@@ -73,6 +75,23 @@ def emit(
         terminal = Console(file=out)
         width = max(100, terminal.width) if terminal.is_terminal else 1000
         Console(file=out, soft_wrap=True, width=width).print(table)
+
+
+class DateParam(click.ParamType):
+    """A date as clerks type it: 2026-04-08, 2026/4/8, 2026年4月8日 (``model.dates``)."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DATE = DateParam()
 
 
 def format_option(func: Any) -> Any:

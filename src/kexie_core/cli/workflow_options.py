@@ -9,27 +9,10 @@ from typing import Any
 
 import click
 
-from ..model.dates import parse_date
 from ..model.identifiers import mask_phone
 from ..store.scope import ScopeError
 from .context import CliContext
-
-
-class DateParam(click.ParamType):
-    """A date as clerks type it: 2026-04-08, 2026/4/8, 2026年4月8日."""
-
-    name = "date"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return parse_date(value)
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
-
-
-DATE = DateParam()
+from .output import DATE
 
 
 def on_option(help_text: str) -> Any:

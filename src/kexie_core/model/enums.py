@@ -47,7 +47,7 @@ class LabelledEnum(StrEnum):
         raise ValueError(f"unknown {cls.__name__} {text!r}; expected one of: {choices}")
 
 
-def _setup(
+def set_labels(
     cls: type[LabelledEnum],
     labels: dict[str, tuple[str, str]],
     aliases: dict[str, str] | None = None,
@@ -75,7 +75,7 @@ class UnitKind(LabelledEnum):
     AFFILIATE = "affiliate"
 
 
-_setup(
+set_labels(
     UnitKind,
     {
         "municipal": ("市科协", "municipal association"),
@@ -121,7 +121,7 @@ class HostCategory(LabelledEnum):
     OTHER = "other"
 
 
-_setup(
+set_labels(
     HostCategory,
     {
         "industrial_above_size": (
@@ -169,7 +169,7 @@ class Area(LabelledEnum):
         return self.name.lower()
 
 
-_setup(
+set_labels(
     Area,
     {
         "1": ("强化科学理论武装", "theory"),
@@ -193,7 +193,9 @@ class Gender(LabelledEnum):
     FEMALE = "female"
 
 
-_setup(Gender, {"male": ("男", "male"), "female": ("女", "female")}, {"M": "male", "F": "female"})
+set_labels(
+    Gender, {"male": ("男", "male"), "female": ("女", "female")}, {"M": "male", "F": "female"}
+)
 
 
 class ExpertLevel(LabelledEnum):
@@ -204,7 +206,7 @@ class ExpertLevel(LabelledEnum):
     ACADEMICIAN = "academician"
 
 
-_setup(
+set_labels(
     ExpertLevel,
     {
         "none": ("无", "none"),
@@ -223,7 +225,7 @@ class StudyStatus(LabelledEnum):
     POSTDOC = "postdoc"
 
 
-_setup(
+set_labels(
     StudyStatus,
     {
         "none": ("无", "none"),
@@ -242,7 +244,7 @@ class Degree(LabelledEnum):
     OTHER = "other"
 
 
-_setup(
+set_labels(
     Degree,
     {
         "doctorate": ("博士", "doctorate"),
@@ -271,7 +273,7 @@ class TitleLevel(LabelledEnum):
     NONE = "none"
 
 
-_setup(
+set_labels(
     TitleLevel,
     {
         "senior": ("正高级", "senior"),
@@ -290,7 +292,7 @@ class UnitStatus(LabelledEnum):
     DISSOLVED = "dissolved"
 
 
-_setup(
+set_labels(
     UnitStatus,
     {
         "active": ("正常", "active"),
@@ -315,7 +317,7 @@ class PlatformKind(LabelledEnum):
     OTHER = "other"
 
 
-_setup(
+set_labels(
     PlatformKind,
     {
         "home_of_workers": ("科技工作者之家", "home of S&T workers"),

@@ -7,21 +7,10 @@ accepts the Chinese a clerk types (``"春节"`` → ``Festival.SPRING_FESTIVAL``
 
 from __future__ import annotations
 
-from ..model.enums import LabelledEnum
+from ..model.enums import LabelledEnum, set_labels
 
 #: Expert levels whose holders are cared for under clause 8 (院士 and 高层次专家).
 EXPERT_LEVELS: tuple[str, ...] = ("high_level", "academician")
-
-
-def _labels(
-    cls: type[LabelledEnum],
-    labels: dict[str, tuple[str, str]],
-    aliases: dict[str, str] | None = None,
-) -> None:
-    missing = {m.value for m in cls} ^ set(labels)
-    assert not missing, f"labels out of step with {cls.__name__}: {missing}"
-    cls._labels = labels
-    cls._aliases = aliases or {}
 
 
 class Festival(LabelledEnum):
@@ -34,7 +23,7 @@ class Festival(LabelledEnum):
     DOUBLE_NINTH = "double_ninth"
 
 
-_labels(
+set_labels(
     Festival,
     {
         "spring_festival": ("春节", "Spring Festival"),
@@ -69,7 +58,7 @@ class VisitOccasion(LabelledEnum):
     ROUTINE = "routine"
 
 
-_labels(
+set_labels(
     VisitOccasion,
     {
         "festival": ("节日走访", "festival"),
@@ -122,7 +111,7 @@ class Occasion(LabelledEnum):
         }.get(self.value)
 
 
-_labels(
+set_labels(
     Occasion,
     {
         **{f.value: Festival._labels[f.value] for f in Festival},
@@ -143,7 +132,7 @@ class DisqualificationKind(LabelledEnum):
     OTHER = "other"
 
 
-_labels(
+set_labels(
     DisqualificationKind,
     {
         "misconduct": ("科研失信", "research misconduct"),

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from pydantic import BeforeValidator, Field, ValidationError
 
 from ..model.dates import parse_date
-from ..model.enums import LabelledEnum, _setup
+from ..model.enums import LabelledEnum, set_labels
 from ..model.errors import InvalidRecord, Problem, problems_from_validation
 from ..model.period import Period
 from ..model.records import OptCodeIn, OptDate, Record
@@ -46,7 +46,7 @@ class Urgency(LabelledEnum):
     CRITICAL = "critical"
 
 
-_setup(
+set_labels(
     Urgency,
     {"normal": ("一般", "normal"), "urgent": ("紧急", "urgent"), "critical": ("特急", "critical")},
     {"": "normal", "加急": "urgent", "特别紧急": "critical"},

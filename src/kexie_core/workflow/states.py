@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ..model.enums import LabelledEnum, _setup
+from ..model.enums import LabelledEnum, set_labels
 
 
 class ReportStatus(LabelledEnum):
@@ -32,7 +32,7 @@ class ReportStatus(LabelledEnum):
     REOPENED = "reopened"
 
 
-_setup(
+set_labels(
     ReportStatus,
     {
         "draft": ("草稿", "draft"),

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from pydantic import BeforeValidator, Field, ValidationError
 from sqlalchemy.engine import Connection
 
-from ..model.enums import LabelledEnum, _setup
+from ..model.enums import LabelledEnum, set_labels
 from ..model.errors import InvalidRecord, Problem, problems_from_validation
 from ..model.period import Period
 from ..model.records import OptCodeIn, OptDate, Record
@@ -48,7 +48,7 @@ class SuggestionStatus(LabelledEnum):
     CLOSED = "closed"
 
 
-_setup(
+set_labels(
     SuggestionStatus,
     {
         "submitted": ("已报送", "submitted"),
