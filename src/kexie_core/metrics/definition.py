@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import sqlalchemy as sa
 
-from ..model.enums import Area, LabelledEnum, _setup
+from ..model.enums import Area, LabelledEnum, set_labels
 from ..model.period import Period
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class Rollup(LabelledEnum):
         return _COLUMNS[self]
 
 
-_setup(
+set_labels(
     Rollup,
     {
         "sum": ("求和", "sum"),
