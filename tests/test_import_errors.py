@@ -276,3 +276,24 @@ def test_a_legacy_credit_code_loads_with_a_warning(kexie_linyi, engine, tmp_path
     assert (result.created, result.warnings, result.rejected, result.ok) == (1, 1, 0, True)
     (warning,) = errorfile.read(result.errors_file)
     assert warning["问题"].startswith("（警告，已导入）") and "按旧代码保留" in warning["问题"]
+
+
+def test_a_masked_phone_keeps_the_stored_one_and_is_not_stored_for_a_new_member(
+    kexie_linyi, engine, tmp_path
+) -> None:
+    first = write_ledger(tmp_path / "first.csv", "members", [dict(GOOD, phone="13812345678")])
+    import_records(kexie_linyi, "members", first)
+    rows = [
+        dict(GOOD, phone="138****5678"),
+        {"member_no": "M009", "name": "新人", "unit": "371323", "phone": "139****0000"},
+    ]
+    result = import_records(
+        kexie_linyi, "members", write_ledger(tmp_path / "p.csv", "members", rows)
+    )
+    assert (result.created, result.unchanged, result.warnings, result.ok) == (1, 1, 1, True)
+    (warning,) = errorfile.read(result.errors_file)
+    assert warning["行号"] == "3" and "脱敏" in warning["问题"] and warning["值"] == "139****0000"
+    assert rows_of(engine, "SELECT member_no, phone FROM member ORDER BY member_no") == [
+        ("M001", "13812345678"),
+        ("M009", None),
+    ]

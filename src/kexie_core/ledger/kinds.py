@@ -56,6 +56,11 @@ class MembersLoader(Loader):
     needs_key = True
     checked_in_database = frozenset({"id_number"})
     parallel = True
+    locks = (member_t,)
+    field_columns: ClassVar[dict[str, tuple[str, ...]]] = {
+        "unit": ("unit_id",),
+        "id_number": ("id_hash", "id_masked", "gender", "birth_date"),
+    }
 
     def raw_key(self, raw: dict[str, Any]) -> str | None:
         # As the record reads a code (``records._str_code``): text, Excel's 1001.0 as 1001.
@@ -66,12 +71,6 @@ class MembersLoader(Loader):
         if value is None or isinstance(value, bool):
             return None
         return _as_text(value)
-
-    locks = (member_t,)
-    field_columns: ClassVar[dict[str, tuple[str, ...]]] = {
-        "unit": ("unit_id",),
-        "id_number": ("id_hash", "id_masked", "gender", "birth_date"),
-    }
 
     def build(self, row: Row, record: MemberIn) -> None:
         unit_id = self.ctx.unit_id(row, "unit", record.unit)
@@ -108,17 +107,7 @@ class MembersLoader(Loader):
         }
         for row in rows:
             found = existing.get(row.key[0])
-            if found is None:
-                if "phone" in row.masked:
-                    self.ctx.error(
-                        row,
-                        "phone",
-                        "手机号是脱敏形式，新会员的手机号未保存",
-                        "the phone number is masked: not stored for a new member",
-                        warning=True,
-                    )
-                continue
-            if not self._refuse_outside(row, found, "unit_id"):
+            if found is not None and not self._refuse_outside(row, found, "unit_id"):
                 row.existing = found
         self._check_id_numbers(conn, [r for r in rows if not r.errors])
 
