@@ -95,7 +95,7 @@ def test_kexie_plugins_lists_both_as_loaded(host: PluginHost, kexie_workspace) -
             "work_items.kind.yishui_orchard_training",
             "participants.kind.yishui_orchard_training",
         ],
-        "exporter": ["yishui-ledger"],
+        "exporter": ["yishui-ledger", "yishui-report"],
     }
     assert rows["society-academic"]["contributes"] == {
         "metric": [
@@ -170,7 +170,7 @@ def test_the_county_plugin_through_the_cli(linyi, tmp_path: Path) -> None:
     assert (json.loads(done.stdout)["created"], json.loads(done.stdout)["rejected"]) == (4, 2)
     # The details model and the county's rule both hold on the import path.
     assert _errors(ledger.with_name("果树培训.errors.csv")) == [
-        ("6", "详情", "Input should be greater than or equal to 1"),
+        ("6", "详情", "trainees: Input should be greater than or equal to 1"),
         (
             "7",
             "参与人次",
@@ -204,6 +204,26 @@ def test_the_county_plugin_through_the_cli(linyi, tmp_path: Path) -> None:
     assert "沂水县果树技术培训台账（2026年第三季度）" in table and "70" in table
     listed = cli.json("--as", "371323", "yishui", "ledger", "--period", "2026Q3")
     assert [r["title"] for r in listed] == ["苹果春季管理培训", "苹果疏花疏果", "大樱桃修剪"]
+
+    # The county's own report layout, through the same command as the built-in formats.
+    filed = tmp_path / "季度报表.txt"
+    cli(
+        "--as",
+        "371323",
+        "report",
+        "build",
+        "--unit",
+        "371323",
+        "--period",
+        "2026Q3",
+        "--format",
+        "yishui-report",
+        "--out",
+        str(filed),
+    )
+    text = filed.read_bytes().decode("utf-8-sig")
+    assert text.startswith("沂水县科协季度工作报表\r\n报表期间：2026年第三季度")
+    assert "开展各类活动（项）" in text
 
 
 def _exchange(unit: str, title: str, participants: int, details: dict[str, object]) -> dict:

@@ -58,6 +58,14 @@ def test_build_report(tmp_path) -> None:
     assert "沂水县" in (tmp_path / "out" / "371323_2026Q3.html").read_text(encoding="utf-8")
 
 
+def test_import_ledger(tmp_path) -> None:
+    done = _run("import_ledger.py", str(tmp_path / "out"), tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "created 2, rejected 3" in done.stdout
+    assert "校验码错误" in done.stdout and "371323198711110371" not in done.stdout
+    assert "again: created 0, updated 0, unchanged 2" in done.stdout
+
+
 if os.environ.get("KEXIE_TEST_PG_URL"):
 
     def test_run_on_postgresql(tmp_path) -> None:

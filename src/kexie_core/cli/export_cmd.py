@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -67,8 +68,21 @@ def export(
     records = export_records(session, kind, unit=unit, include_personal=include_personal)
     if out is None and fmt not in TEXT_FORMATS:
         out = Path(f"{kind}{exporter.suffix}")
-    target = out if out is not None else sys.stdout.buffer
-    count = exporter.write(records, target, lang=lang or obj.lang)
+    host = session.plugins
+    if out is None:
+        with host.guard(exporter.plugin, f"exporter {exporter.key}"):
+            exporter.write(records, sys.stdout.buffer, lang=lang or obj.lang)
+        return
+    # Write beside the target and rename on success: a failing exporter (a plug-in's, say)
+    # is reported against its plug-in and never leaves a half-written file.
+    partial = out.with_name(f".{out.name}.part")
+    count = None
+    with host.guard(exporter.plugin, f"exporter {exporter.key}") as guard:
+        count = exporter.write(records, partial, lang=lang or obj.lang)
+    if guard.failed:
+        partial.unlink(missing_ok=True)
+        return
+    os.replace(partial, out)
     if out is not None:
         shown = f"{count} " if isinstance(count, int) else ""
         click.echo(

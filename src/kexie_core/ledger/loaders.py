@@ -141,8 +141,13 @@ class LoadContext:
 
     def messages(self, row: Row, messages: Iterable[Message]) -> None:
         for m in messages:
-            base = m.field.split(".")[0]
-            self.error(row, base, m.zh, m.en)
+            # The column is the top-level field; a nested one (details.trainees) is named in
+            # the message so the clerk knows which part of the cell is wrong.
+            base, _, inner = m.field.partition(".")
+            if inner:
+                self.error(row, base, f"{inner}：{m.zh}", f"{inner}: {m.en}")
+            else:
+                self.error(row, base, m.zh, m.en)
 
     def cell(self, row: Row, name: str) -> str:
         """The cell as read, masked when the column is personal (never a full ID or phone)."""

@@ -13,7 +13,7 @@ from kexie_core.metrics import Metric
 from kexie_core.plugin import Exporter
 from pydantic import BaseModel
 
-from . import ledger, metrics, training
+from . import ledger, metrics, report, training
 
 
 @hookimpl
@@ -37,7 +37,16 @@ def kexie_register_exporters() -> list[Exporter]:
             frozenset({"records"}),
             ledger.write_ledger,
             description="工作台账 and 果树技术培训 sheets in the county office's layout",
-        )
+        ),
+        Exporter(
+            "yishui-report",
+            "沂水县科协季度工作报表",
+            "Yishui county quarterly return",
+            ".txt",
+            frozenset({"report"}),
+            report.write_report,
+            description="a period report in the county office's one-page text layout",
+        ),
     ]
 
 
