@@ -30,15 +30,24 @@ def main(server_url: str) -> None:
     # search_path in the URL keeps every kexie table in that schema.
     url = make_url(server_url).update_query_dict({"options": f"-csearch_path={schema}"})
     try:
-        ws = Workspace.open(url.render_as_string(hide_password=False),
-                            secret_key="example-key-0123456789")
+        ws = Workspace.open(
+            url.render_as_string(hide_password=False), secret_key="example-key-0123456789"
+        )
         ws.init()
         summary = generate(ws, size="small", seed=2019, today=date(2026, 11, 28))
-        table = compute_metrics(ws.as_root(), "2026", depth=1, kinds=["county"],
-                                metrics=["members.count", "coverage.industrial_above_size"])
+        table = compute_metrics(
+            ws.as_root(),
+            "2026",
+            depth=1,
+            kinds=["county"],
+            metrics=["members.count", "coverage.industrial_above_size"],
+        )
         for unit in table.units[1:4]:
-            print(unit.name, table.value(unit.code, "members.count"),
-                  table.value(unit.code, "coverage.industrial_above_size"))
+            print(
+                unit.name,
+                table.value(unit.code, "members.count"),
+                table.value(unit.code, "coverage.industrial_above_size"),
+            )
         print(f"{summary.counts['members']} members on {ws!r}")
         ws.close()
     finally:

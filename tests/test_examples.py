@@ -64,6 +64,8 @@ def test_import_ledger(tmp_path) -> None:
     assert "created 2, rejected 3" in done.stdout
     assert "校验码错误" in done.stdout and "371323198711110371" not in done.stdout
     assert "again: created 0, updated 0, unchanged 2" in done.stdout
+    assert "units again: updated 13" in done.stdout  # associations linked to their hosts
+    assert not list(EXAMPLES.glob("linyi/*.errors.csv")), "an example wrote into the repo"
 
 
 if os.environ.get("KEXIE_TEST_PG_URL"):
