@@ -85,6 +85,7 @@ class _Builder:
         self.hosts: list[dict[str, Any]] = []
         self.counts: dict[str, int] = {}
         self.experts: list[tuple[int, int]] = []  # (member id, unit id)
+        self.company_names: set[str] = set()
 
     # -- units and hosts ------------------------------------------------------------------------
     def unit(
@@ -129,11 +130,20 @@ class _Builder:
         )
 
     def company(self) -> str:
+        """A made-up company name, never one already used (host names are unique per county;
+        keeping them unique city-wide is simpler and just as realistic)."""
         r = self.rnd
-        return (
-            f"山东{r.choice(names.COMPANY_PREFIX)}{r.choice(names.COMPANY_PREFIX)}"
-            f"{r.choice(names.COMPANY_TRADE)}有限公司"
-        )
+        for _ in range(50):
+            name = (
+                f"山东{r.choice(names.COMPANY_PREFIX)}{r.choice(names.COMPANY_PREFIX)}"
+                f"{r.choice(names.COMPANY_TRADE)}有限公司"
+            )
+            if name not in self.company_names:
+                break
+        else:
+            name = name.replace("有限公司", f"第{len(self.company_names)}有限公司")
+        self.company_names.add(name)
+        return name
 
     def build_units(self) -> None:
         r, s = self.rnd, self.size
