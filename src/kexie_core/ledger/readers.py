@@ -345,34 +345,10 @@ def _read_calamine(path: Path, kind: str) -> Sheet:
     try:
         sheet = book.get_sheet_by_name(_pick_sheet(book.sheet_names, kind))
         start = sheet.start[0] if sheet.start else 0
-        height = max(sheet.height, 1)
-        cells = sheet.iter_rows()
-        header = next(cells, None)
-        if header is None:
-            raise LedgerFileError("工作表是空的", "the sheet is empty")
-        fields = map_headers(kind, header)
+        return _sheet(kind, sheet.iter_rows(), start + 2, max(sheet.height, 1), book.close)
     except BaseException:
         book.close()
         raise
-    done = [0]
-
-    def counted() -> Iterator[Sequence[Any]]:
-        for row in cells:
-            done[0] += 1
-            yield row
-
-    def rows() -> Iterator[Row]:
-        try:
-            yield from _rows_from_cells(fields, counted(), start + 2)
-        finally:
-            book.close()
-
-    def close() -> None:
-        with contextlib.suppress(Exception):  # already closed by the row iterator
-            book.close()
-
-    headers = {name: str(h).strip() for name, h in zip(fields, header, strict=False) if name}
-    return Sheet(headers, rows(), lambda: min(done[0] / height, 1.0), close)
 
 
 def _read_openpyxl(path: Path, kind: str) -> Sheet:
@@ -384,16 +360,27 @@ def _read_openpyxl(path: Path, kind: str) -> Sheet:
         raise _not_a_workbook(exc) from None
     try:
         sheet = book[_pick_sheet(book.sheetnames, kind)]
-        start = sheet.min_row or 1
-        height = max(sheet.max_row or 1, 1)
         cells = sheet.iter_rows(values_only=True)
-        header = next(cells, None)
-        if header is None:
-            raise LedgerFileError("工作表是空的", "the sheet is empty")
-        fields = map_headers(kind, header)
+        start = sheet.min_row or 1
+        return _sheet(kind, cells, start + 1, max(sheet.max_row or 1, 1), book.close)
     except BaseException:
         book.close()
         raise
+
+
+def _sheet(
+    kind: str,
+    cells: Iterator[Sequence[Any]],
+    first_row: int,
+    height: int,
+    close: Callable[[], None],
+) -> Sheet:
+    """A workbook sheet as a ``Sheet``: header mapped, rows streamed, the book closed when the
+    rows run out (or by ``Sheet.close``), progress as a share of the sheet's height."""
+    header = next(cells, None)
+    if header is None:
+        raise LedgerFileError("工作表是空的", "the sheet is empty")
+    fields = map_headers(kind, header)
     done = [0]
 
     def counted() -> Iterator[Sequence[Any]]:
@@ -403,12 +390,16 @@ def _read_openpyxl(path: Path, kind: str) -> Sheet:
 
     def rows() -> Iterator[Row]:
         try:
-            yield from _rows_from_cells(fields, counted(), start + 1)
+            yield from _rows_from_cells(fields, counted(), first_row)
         finally:
-            book.close()
+            close()
+
+    def close_quietly() -> None:
+        with contextlib.suppress(Exception):  # already closed by the row iterator
+            close()
 
     headers = {name: str(h).strip() for name, h in zip(fields, header, strict=False) if name}
-    return Sheet(headers, rows(), lambda: min(done[0] / height, 1.0), book.close)
+    return Sheet(headers, rows(), lambda: min(done[0] / height, 1.0), close_quietly)
 
 
 # -- JSON --------------------------------------------------------------------------------------
