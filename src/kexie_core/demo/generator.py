@@ -52,7 +52,7 @@ SIZES: dict[str, DemoSize] = {
     "small": DemoSize("small", 3, 1, 3, 4, 2_000, 12),
     "medium": DemoSize("medium", 10, 3, 30, 40, 60_000, 30),
     # The benchmark scale: about 5,000 units, 1,000,000 members, 1,000,000 work items.
-    "large": DemoSize("large", 20, 5, 180, 220, 1_000_000, 100),
+    "large": DemoSize("large", 22, 5, 180, 220, 1_000_000, 108),
 }
 
 
