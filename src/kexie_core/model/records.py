@@ -216,13 +216,15 @@ class MemberIn(Record):
     def _from_id(self) -> MemberIn:
         if self.id_number is not None:
             rid = parse_resident_id(self.id_number)
-            self.id_number = rid.number
             if self.birth_date is not None and self.birth_date != rid.birth_date:
                 raise ValueError("birth_date does not agree with the ID number")
             if self.gender is not None and self.gender.value != rid.gender:
                 raise ValueError("gender does not agree with the ID number")
-            self.birth_date = rid.birth_date
-            self.gender = Gender(rid.gender)
+            # Straight into the instance dict: the values are already valid, and pydantic's
+            # __setattr__ costs about 1 µs each on the million-row import path.
+            self.__dict__.update(
+                id_number=rid.number, birth_date=rid.birth_date, gender=Gender(rid.gender)
+            )
         if self.joined_on and self.left_on and self.left_on < self.joined_on:
             raise ValueError("left_on is before joined_on")
         return self
