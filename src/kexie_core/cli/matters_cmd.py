@@ -9,7 +9,7 @@ import click
 
 from ..workflow import Matter, Matters, Urgency
 from .context import CliContext, pass_ctx
-from .output import Column, emit, format_option
+from .output import FACT_COLUMNS, Column, emit, facts, format_option
 from .workflow_options import DATE, done, on_option, period_option, text_or_file, to_json
 
 
@@ -142,15 +142,10 @@ def show(obj: CliContext, matter_id: int, fmt: str) -> None:
         click.echo(to_json(m.as_dict()))
         return
     row = _rows(obj, [m], fmt)[0]
-    facts = [{"field": c.label(obj.lang), "value": row.get(c.key)} for c in COLUMNS]
-    facts.append({"field": obj.t("附件", "attachments"), "value": row["attachments"]})
-    facts.append({"field": obj.t("签收说明", "note"), "value": m.ack_note})
-    emit(
-        facts,
-        [Column("field", "项目", "field"), Column("value", "内容", "value")],
-        fmt=fmt,
-        lang=obj.lang,
-    )
+    lines = facts(COLUMNS, row, obj.lang)
+    lines.append({"field": obj.t("附件", "attachments"), "value": row["attachments"]})
+    lines.append({"field": obj.t("签收说明", "note"), "value": m.ack_note})
+    emit(lines, FACT_COLUMNS, fmt=fmt, lang=obj.lang)
     if fmt == "table":
         click.echo(m.text)
 

@@ -77,6 +77,14 @@ def emit(
         Console(file=out, soft_wrap=True, width=width).print(table)
 
 
+FACT_COLUMNS = (Column("field", "项目", "field"), Column("value", "内容", "value"))
+
+
+def facts(columns: Sequence[Column], row: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """One record as (field, value) lines, for ``show`` commands."""
+    return [{"field": c.label(lang), "value": row.get(c.key)} for c in columns]
+
+
 class DateParam(click.ParamType):
     """A date as clerks type it: 2026-04-08, 2026/4/8, 2026年4月8日 (``model.dates``)."""
 

@@ -9,7 +9,7 @@ import click
 
 from ..workflow import Suggestion, Suggestions, SuggestionStatus
 from .context import CliContext, pass_ctx
-from .output import Column, emit, format_option
+from .output import FACT_COLUMNS, Column, emit, facts, format_option
 from .workflow_options import done, on_option, period_option, text_or_file, to_json
 
 
@@ -147,14 +147,9 @@ def show(obj: CliContext, suggestion_id: int, fmt: str) -> None:
         click.echo(to_json(s.as_dict()))
         return
     row = _rows(obj, [s])[0]
-    facts = [{"field": c.label(obj.lang), "value": row.get(c.key)} for c in COLUMNS]
-    facts.append({"field": obj.t("办理结果", "outcome"), "value": s.outcome_note})
-    emit(
-        facts,
-        [Column("field", "项目", "field"), Column("value", "内容", "value")],
-        fmt=fmt,
-        lang=obj.lang,
-    )
+    lines = facts(COLUMNS, row, obj.lang)
+    lines.append({"field": obj.t("办理结果", "outcome"), "value": s.outcome_note})
+    emit(lines, FACT_COLUMNS, fmt=fmt, lang=obj.lang)
     if fmt == "table":
         click.echo(s.text)
 

@@ -8,7 +8,7 @@ import click
 
 from ..workflow import Assignment, Assignments
 from .context import CliContext, pass_ctx
-from .output import Column, emit, format_option
+from .output import FACT_COLUMNS, Column, emit, facts, format_option
 from .workflow_options import DATE, done, on_option, to_json
 
 STATUS_LABELS = {
@@ -215,14 +215,9 @@ def show(obj: CliContext, assignment_id: int, on: Any, fmt: str) -> None:
         click.echo(to_json({"assignment": a.as_dict(), "notes": notes, "extensions": extensions}))
         return
     row = _rows(obj, [a], fmt)[0]
-    facts = [{"field": c.label(obj.lang), "value": row.get(c.key)} for c in COLUMNS]
-    facts.insert(2, {"field": obj.t("工作目标", "goal"), "value": a.goal})
-    emit(
-        facts,
-        [Column("field", "项目", "field"), Column("value", "内容", "value")],
-        fmt=fmt,
-        lang=obj.lang,
-    )
+    lines = facts(COLUMNS, row, obj.lang)
+    lines.insert(2, {"field": obj.t("工作目标", "goal"), "value": a.goal})
+    emit(lines, FACT_COLUMNS, fmt=fmt, lang=obj.lang)
     emit(
         notes,
         [

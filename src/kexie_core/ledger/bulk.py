@@ -250,3 +250,14 @@ def chunks(values: Sequence[Any], size: int = 5000) -> Iterable[Sequence[Any]]:
     """``values`` in pieces that fit SQLite's limit on bound parameters."""
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def lookup(
+    conn: Connection, key: sa.Column[Any], value: sa.Column[Any], keys: Sequence[Any]
+) -> dict[Any, Any]:
+    """``{key: value}`` for the rows whose ``key`` is one of ``keys`` (e.g. member number →
+    id), one query per chunk of keys."""
+    found: dict[Any, Any] = {}
+    for chunk in chunks(list(dict.fromkeys(keys))):
+        found.update(conn.execute(sa.select(key, value).where(one_of(conn, key, chunk))).all())
+    return found

@@ -163,16 +163,7 @@ class MembershipsLoader(Loader):
         row.key = (record.member_no, record.unit)
 
     def check(self, conn: Connection, rows: list[Row]) -> None:
-        numbers = list(dict.fromkeys(r.key[0] for r in rows))
-        ids: dict[str, int] = {}
-        for chunk in bulk.chunks(numbers):
-            ids.update(
-                conn.execute(
-                    sa.select(member_t.c.member_no, member_t.c.id).where(
-                        bulk.one_of(conn, member_t.c.member_no, chunk)
-                    )
-                ).all()
-            )
+        ids = bulk.lookup(conn, member_t.c.member_no, member_t.c.id, [r.key[0] for r in rows])
         for row in rows:
             member_id = ids.get(row.key[0])
             if member_id is None:

@@ -116,16 +116,8 @@ class WorkItemsLoader(Loader):
         self._refuse_locked(conn, [r for r in live if not r.errors])
 
     def _resolve_members(self, conn: Connection, rows: list[Row]) -> None:
-        numbers = list(dict.fromkeys(n for r in rows for n in r.values["member_nos"]))
-        ids: dict[str, int] = {}
-        for chunk in bulk.chunks(numbers):
-            ids.update(
-                conn.execute(
-                    sa.select(member_t.c.member_no, member_t.c.id).where(
-                        bulk.one_of(conn, member_t.c.member_no, chunk)
-                    )
-                ).all()
-            )
+        numbers = [n for r in rows for n in r.values["member_nos"]]
+        ids = bulk.lookup(conn, member_t.c.member_no, member_t.c.id, numbers)
         for row in rows:
             missing = [n for n in row.values["member_nos"] if n not in ids]
             if missing:
