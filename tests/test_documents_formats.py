@@ -280,9 +280,29 @@ def test_a_missing_cjk_font_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
     monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [])
+    monkeypatch.setattr(fonts, "PACKAGED_FONT", ("kexie_no_such_font_package", "FONT_PATH"))
     try:
-        with pytest.raises(fonts.FontError, match="fonts-noto-cjk"):
+        with pytest.raises(fonts.FontError, match=r"fonts-noto-cjk.*kexie-core\[fonts\]"):
             fonts.cjk_font()
+    finally:
+        fonts.cjk_font.cache_clear()
+
+
+def test_without_a_system_font_the_packaged_noto_sans_cjk_sc_is_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fresh machine with only Python: the ``fonts`` extra (installed with ``dev``) draws the
+    charts, with its Simplified Chinese face, not the Japanese one the collection starts with."""
+    from matplotlib import font_manager
+
+    fonts.cjk_font.cache_clear()
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [])
+    try:
+        font = fonts.cjk_font()
+        assert font.family == "Noto Sans CJK SC"
+        assert "noto_cjk_sans_otc" in font.path
+        assert fonts.missing_glyphs(font, ["沂水县科协规模以上工业企业"]) == set()
     finally:
         fonts.cjk_font.cache_clear()
 

@@ -6,6 +6,10 @@ Chinese font by family name through matplotlib's own font list (Noto Sans CJK SC
 ``fonts-noto-cjk`` first), fall back to any face that has the Hanzi of a test string, and fail with
 a message that says what to install when there is none. ``KEXIE_CJK_FONT=/path/font.ttf`` picks a
 file explicitly (a face index may follow: ``font.ttc#2``).
+
+A machine with no Chinese font at all (a fresh server or container) can get one from PyPI:
+``pip install 'kexie-core[fonts]'`` installs ``noto-cjk-sans-otc``, the same Noto Sans CJK file
+Debian ships, which is used only when the system has no CJK font of its own.
 """
 
 from __future__ import annotations
@@ -104,13 +108,41 @@ def cjk_font() -> CjkFont:
     font = _pick()
     if font is None and _register_system_cjk_fonts():
         font = _pick()
+    if font is None and _register_packaged_font():
+        font = _pick()
     if font is not None:
         log.debug("charts use the font %s (%s)", font.family, font.path)
         return font
     raise FontError(
         "no font with Chinese glyphs was found for charts; install one (Debian/Ubuntu: "
-        f"`apt-get install fonts-noto-cjk`) or set {ENV_FONT} to a .ttf/.otf/.ttc file"
+        "`apt-get install fonts-noto-cjk`; any system: `pip install 'kexie-core[fonts]'`) "
+        f"or set {ENV_FONT} to a .ttf/.otf/.ttc file"
     )
+
+
+#: The PyPI package carrying Noto Sans CJK (the ``fonts`` extra), and its file's attribute.
+PACKAGED_FONT = ("noto_cjk_sans_otc", "FONT_PATH")
+
+
+def _register_packaged_font() -> bool:
+    """Add the Noto Sans CJK collection of the ``fonts`` extra, if it is installed."""
+    import importlib
+
+    module, attribute = PACKAGED_FONT
+    try:
+        path = str(getattr(importlib.import_module(module), attribute))
+    except (ImportError, AttributeError):
+        return False
+    if not os.path.isfile(path):
+        return False
+    from matplotlib import font_manager
+
+    try:
+        font_manager.fontManager.addfont(path)
+    except Exception as exc:  # an unreadable file: as if it were not installed
+        log.debug("skipping the packaged font %s: %s", path, exc)
+        return False
+    return True
 
 
 #: File-name fragments of common CJK font files, for fonts installed after matplotlib's cache.
