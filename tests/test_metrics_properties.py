@@ -41,6 +41,14 @@ def _training_share(ctx: Any) -> sa.Select[Any]:
     )
 
 
+def _sizes(ctx: Any) -> sa.Select[Any]:
+    """Distinct class sizes: one size recurs within a unit and across units, and an item of
+    zero participants has no size (NULL), which a distinct count must skip."""
+    w = work_t.c
+    size = sa.case((w.participants > 0, w.participants))
+    return sa.select(w.unit_id, size).where(ctx.in_period(w.started_on), ctx.in_scope(w.unit_id))
+
+
 def _largest(ctx: Any) -> sa.Select[Any]:
     w = work_t.c
     return sa.select(w.unit_id, w.participants).where(
@@ -61,6 +69,10 @@ class RollupProbe:
             Metric(
                 "probe.largest", "最大活动", "largest item", "人", "people", "7",
                 Rollup.MAX, _largest,
+            ),
+            Metric(
+                "probe.sizes", "不同规模数", "distinct sizes", "个", "", "7",
+                Rollup.DISTINCT, _sizes,
             ),
         ]  # fmt: skip
 
@@ -160,6 +172,7 @@ KEYS = [
     "members.count",
     "probe.training_share",
     "probe.largest",
+    "probe.sizes",
 ]
 
 
@@ -204,9 +217,17 @@ def test_roll_ups_hold_for_any_tree(engine: sa.Engine, probe_host: PluginHost, n
         assert table.value(u, "members.count") <= len(people[u]) + sum(
             table.value(c, "members.count") for c in children[u]
         )
+        # distinct values that recur inside a unit and across units, NULLs skipped
+        assert table.value(u, "probe.sizes") == len({w[2] for w in inside if w[2] > 0})
+        assert table.value(u, "probe.sizes", own=True) == len({w[2] for w in mine if w[2] > 0})
         # max: the largest in the subtree
         largest = max((w[2] for w in inside), default=None)
         assert table.value(u, "probe.largest") == largest
+    # Only the top two levels asked for: the units left out change nothing for those reported.
+    shallow = compute_metrics(ws.as_root(), YEAR, depth=1, metrics=["members.count", "probe.sizes"])
+    for unit in shallow.units:
+        for key in ("members.count", "probe.sizes"):
+            assert shallow.figure(unit.id, key) == table.figure(unit.id, key), key
 
 
 @settings(SETTINGS, max_examples=12)

