@@ -10,7 +10,9 @@ spreadsheet: the header is row 1.
   one by one, so a row pasted in another encoding fails alone instead of the whole file.
 - XLSX: the sheet named after the kind (``members`` or ``会员``), else the first. Small
   workbooks are read with python-calamine (fast; it holds the sheet in memory); large ones are
-  streamed with openpyxl's read-only mode, so memory stays flat whatever the size.
+  streamed by ``xlsx_stream``, which keeps one row at a time, so memory stays flat whatever the
+  size. (openpyxl's read-only mode is not used: it keeps every row element it has parsed,
+  about 90 bytes per row.)
 - JSON: a list of objects. Our own exports put one object per line, which is read line by line;
   any other layout is parsed whole. JSON Lines (``.jsonl``) is read line by line.
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import io
+import itertools
 import json
 import re
 import zipfile
@@ -30,10 +33,11 @@ from typing import IO, Any
 
 from .cells import BAD_ENCODING, EXTRA
 from .columns import KINDS, KindColumns, normalize_header
+from .xlsx_stream import SheetRows, WorkbookError, XlsxWorkbook, fill_gaps
 
-#: Above this much uncompressed sheet XML, XLSX is streamed with openpyxl instead of calamine.
-#: calamine needs ~1.4 bytes of memory per byte of sheet XML (measured: 80 MB of XML, 100,000
-#: member rows → 110 MB); 32 MB keeps it near 45 MB.
+#: Above this much uncompressed sheet XML, XLSX is streamed by ``xlsx_stream`` (one row in memory
+#: at a time) instead of read by calamine. calamine needs ~1.4 bytes of memory per byte of sheet
+#: XML (measured: 80 MB of XML, 100,000 member rows → 110 MB); 32 MB keeps it near 45 MB.
 CALAMINE_LIMIT = 32 * 1024 * 1024
 _SAMPLE = 1 << 16
 
@@ -324,7 +328,7 @@ def read_xlsx(path: str | Path, kind: str) -> Sheet:
     if path.stat().st_size == 0:
         raise LedgerFileError("文件是空的", "the file is empty")
     if _sheet_xml_size(path) > CALAMINE_LIMIT:
-        return _read_openpyxl(path, kind)
+        return _read_streamed(path, kind)
     return _read_calamine(path, kind)
 
 
@@ -351,21 +355,55 @@ def _read_calamine(path: Path, kind: str) -> Sheet:
         raise
 
 
-def _read_openpyxl(path: Path, kind: str) -> Sheet:
-    import openpyxl
-
+def _read_streamed(path: Path, kind: str) -> Sheet:
+    """A large workbook, streamed by ``xlsx_stream``: memory stays flat whatever the number of
+    rows. The header is the first row with a value in it; progress is a share of the sheet's
+    declared height, or of its XML read when it declares none."""
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
+        book = XlsxWorkbook(path)
+    except (WorkbookError, OSError) as exc:
         raise _not_a_workbook(exc) from None
     try:
-        sheet = book[_pick_sheet(book.sheetnames, kind)]
-        cells = sheet.iter_rows(values_only=True)
-        start = sheet.min_row or 1
-        return _sheet(kind, cells, start + 1, max(sheet.max_row or 1, 1), book.close)
+        if not book.sheet_names:
+            raise _not_a_workbook(WorkbookError("no worksheet"))
+        rows = book.rows(_pick_sheet(book.sheet_names, kind))
+        header = _first_filled(rows)
+        if header is None:
+            return _sheet(kind, iter(()), 2, 1, book.close)
+        cells = _guarded(fill_gaps(itertools.chain([header], rows)))
+        height = rows.dimension[3] if rows.dimension else 0
+        if height <= header[0]:  # no <dimension>, or one that is plainly wrong ("A1")
+            return _sheet(kind, cells, header[0] + 1, 1, book.close, rows.position)
+        return _sheet(kind, cells, header[0] + 1, height, book.close)
+    except WorkbookError as exc:
+        book.close()
+        raise _damaged(exc) from None
     except BaseException:
         book.close()
         raise
+
+
+def _first_filled(rows: SheetRows) -> tuple[int, list[Any]] | None:
+    """The first row holding a value: rows above a sheet's header are often left blank."""
+    return next((row for row in rows if any(v is not None and v != "" for v in row[1])), None)
+
+
+def _guarded(cells: Iterator[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """Damage found half-way through a sheet stops the file with a message, not a traceback."""
+    try:
+        yield from cells
+    except WorkbookError as exc:
+        raise _damaged(exc) from None
+
+
+def _damaged(exc: WorkbookError) -> LedgerFileError:
+    if exc.row is None:
+        return _not_a_workbook(exc)
+    return LedgerFileError(
+        f"工作簿在第 {exc.row} 行之后损坏，无法继续读取",
+        f"the workbook is damaged after row {exc.row} and cannot be read further",
+        row=exc.row + 1,
+    )
 
 
 def _sheet(
@@ -374,9 +412,11 @@ def _sheet(
     first_row: int,
     height: int,
     close: Callable[[], None],
+    position: Callable[[], float | None] | None = None,
 ) -> Sheet:
     """A workbook sheet as a ``Sheet``: header mapped, rows streamed, the book closed when the
-    rows run out (or by ``Sheet.close``), progress as a share of the sheet's height."""
+    rows run out (or by ``Sheet.close``), progress as a share of the sheet's height (or as
+    ``position`` says, for a sheet that does not tell its height)."""
     header = next(cells, None)
     if header is None:
         raise LedgerFileError("工作表是空的", "the sheet is empty")
@@ -398,8 +438,11 @@ def _sheet(
         with contextlib.suppress(Exception):  # already closed by the row iterator
             close()
 
+    def share_of_height() -> float | None:
+        return min(done[0] / height, 1.0)
+
     headers = {name: str(h).strip() for name, h in zip(fields, header, strict=False) if name}
-    return Sheet(headers, rows(), lambda: min(done[0] / height, 1.0), close_quietly)
+    return Sheet(headers, rows(), position or share_of_height, close_quietly)
 
 
 # -- JSON --------------------------------------------------------------------------------------
