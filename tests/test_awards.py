@@ -367,3 +367,31 @@ def test_cli_runs_a_whole_round(root: ActorSession, run, tmp_path) -> None:
     assert "获奖" in table and "候选人LS1" in table
     assert run("awards", "decide", ROUND, ok=False).exit_code == 1
     assert run("--as", "371302", "awards", "finalise", ROUND, ok=False).exit_code == 3
+
+
+def test_finalising_into_an_accepted_period_is_refused_until_it_is_reopened(
+    root: ActorSession,
+) -> None:
+    """The round is recorded as an award_selection work item dated when it opened, so an
+    accepted report covering that day must be reopened first — and a refusal changes nothing."""
+    from kexie_core.workflow import ReportLocked, Reports
+
+    county = awards_as(root, "371323")
+    county.open_round("youth_st_award", 2026, places=1, opened_on=date(2026, 3, 1))
+    county.nominate(ROUND, "YS2", on=date(2026, 3, 10))
+    scores(county, {"YS2": [80, 85, 90]})
+    county.decide(ROUND, on=date(2026, 3, 20))
+    county.open_notice(ROUND, starts_on=date(2026, 3, 21))
+    Reports(root.workspace.as_unit("371323")).submit("2026Q1", today=date(2026, 4, 1))
+    city_reports = Reports(root)
+    city_reports.accept("371323", "2026Q1")
+    with pytest.raises(ReportLocked, match="2026Q1"):
+        county.finalise(ROUND, on=date(2026, 4, 10))
+    (info,) = county.rounds()
+    assert info.status == "notice"
+    with root.workspace.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(honour_t)).scalar_one() == 0
+        kinds = conn.execute(sa.select(work_t.c.kind)).scalars().all()
+    assert "award_selection" not in kinds
+    city_reports.reopen("371323", "2026Q1", "补录年度评选结果")
+    assert county.finalise(ROUND, on=date(2026, 4, 10)) == 1

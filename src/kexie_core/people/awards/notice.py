@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ...model.errors import InvalidRecord, Problem
-from ...store import audit
+from ...store import audit, report_lock
 from ...store.tables import honour_t, member_t, work_member_t, work_t
 from ...store.tables_people import nomination_t, objection_t, round_t
 from ...workspace import ActorSession
@@ -212,6 +212,11 @@ def finalise(session: ActorSession, ref: str | int, *, on: date | None = None) -
             raise AwardStateError(
                 f"objections to {', '.join(sorted(set(pending)))} are still pending (待核实)"
             )
+        # The round becomes an award_selection work item dated when it opened: a period whose
+        # report has been accepted must be reopened first, as for any other work item.
+        report_lock.refuse_locked(
+            conn, [(row.organiser_id, row.opened_on)], key=f"award-round-{row.id}"
+        )
         programme = programme_of(row)
         award = programme.award
         assert award is not None
