@@ -95,3 +95,14 @@ def reset_tables(engine: sa.Engine) -> None:
         for table in reversed(metadata.sorted_tables):
             if table.name != "audit_log":
                 conn.execute(table.delete())
+
+
+@pytest.fixture
+def run(kexie_cli):
+    """``run("units", "tree")``: the CLI in-process on the test database (the kit's
+    ``kexie_cli``); it must exit 0 unless ``ok=False``."""
+
+    def invoke(*args: str, ok: bool = True):
+        return kexie_cli(*args, expect=0 if ok else None)
+
+    return invoke

@@ -8,9 +8,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from click.testing import CliRunner
 
-from kexie_core.cli import build_cli
 from kexie_core.people import (
     Awards,
     AwardStateError,
@@ -23,7 +21,6 @@ from kexie_core.people.programmes import ProgrammeError
 from kexie_core.plugin.contributions import DuplicateKeyError
 from kexie_core.store.scope import NotFound, ScopeError
 from kexie_core.store.tables import honour_t, work_member_t, work_t
-from kexie_core.testing import TEST_KEY
 from kexie_core.workspace import ActorSession
 
 ROUND = "youth_st_award/2026"
@@ -309,18 +306,10 @@ def test_a_county_adds_its_own_programme_from_a_directory(
 
 
 @pytest.fixture
-def run(kexie_workspace, kexie_plugins, monkeypatch):
-    monkeypatch.setenv("KEXIE_SECRET_KEY", TEST_KEY.decode())
+def run(run, monkeypatch):
+    """The suite's ``run``, without a programme folder the developer's shell may have set."""
     monkeypatch.delenv("KEXIE_PROGRAMME_PATH", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args: str, ok: bool = True):
-        result = runner.invoke(build_cli(kexie_plugins), ["--db", kexie_workspace.url, *args])
-        if ok:
-            assert result.exit_code == 0, result.output + str(result.exception)
-        return result
-
-    return invoke
+    return run
 
 
 def test_cli_runs_a_whole_round(root: ActorSession, run, tmp_path) -> None:

@@ -8,13 +8,10 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
-from click.testing import CliRunner
 
-from kexie_core.cli import build_cli
 from kexie_core.people import CalendarOptions, Occasion, add_visit, care_calendar, to_ics
 from kexie_core.people.ics import fold
 from kexie_core.store.scope import ScopeError
-from kexie_core.testing import TEST_KEY
 from kexie_core.workspace import ActorSession
 
 ID_NUMBER = "11010519491231002X"
@@ -270,20 +267,6 @@ def test_ics_escapes_text() -> None:
 
 
 # -- command line ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def run(kexie_workspace, kexie_plugins, monkeypatch):
-    monkeypatch.setenv("KEXIE_SECRET_KEY", TEST_KEY.decode())
-    runner = CliRunner()
-
-    def invoke(*args: str, ok: bool = True):
-        result = runner.invoke(build_cli(kexie_plugins), ["--db", kexie_workspace.url, *args])
-        if ok:
-            assert result.exit_code == 0, result.output + str(result.exception)
-        return result
-
-    return invoke
 
 
 def test_cli_calendar_formats_and_no_personal_numbers(root: ActorSession, run, tmp_path) -> None:

@@ -4,26 +4,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from click.testing import CliRunner
 
 from kexie_core import __version__
 from kexie_core.cli import build_cli
-from kexie_core.testing import TEST_KEY, load_units
-
-
-@pytest.fixture
-def run(kexie_workspace, kexie_plugins, monkeypatch):
-    monkeypatch.setenv("KEXIE_SECRET_KEY", TEST_KEY.decode())
-    runner = CliRunner()
-
-    def invoke(*args: str, ok: bool = True):
-        result = runner.invoke(build_cli(kexie_plugins), ["--db", kexie_workspace.url, *args])
-        if ok:
-            assert result.exit_code == 0, result.output + str(result.exception)
-        return result
-
-    return invoke
+from kexie_core.testing import load_units
 
 
 def test_version() -> None:

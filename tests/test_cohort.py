@@ -8,16 +8,13 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kexie_core.cli import build_cli
 from kexie_core.model.errors import InvalidRecord
 from kexie_core.people import RuleContext, RuleSet, add_support, age_on, cohort, end_support
 from kexie_core.store.scope import ScopeError
 from kexie_core.store.tables import member_t
-from kexie_core.testing import TEST_KEY
 from kexie_core.workspace import ActorSession
 
 CUT_OFF = date(2026, 6, 30)
@@ -154,20 +151,6 @@ def test_age_rules_in_sql_agree_with_age_on(kexie_linyi, births, on, years) -> N
         expected = {f"H{i}" for i, b in enumerate(births) if b and holds(age_on(b, on))}
         assert found == expected, rule
         assert {no for i, no in ids if verdicts[i].passed} == expected  # reasons agree too
-
-
-@pytest.fixture
-def run(kexie_workspace, kexie_plugins, monkeypatch):
-    monkeypatch.setenv("KEXIE_SECRET_KEY", TEST_KEY.decode())
-    runner = CliRunner()
-
-    def invoke(*args: str, ok: bool = True):
-        result = runner.invoke(build_cli(kexie_plugins), ["--db", kexie_workspace.url, *args])
-        if ok:
-            assert result.exit_code == 0, result.output + str(result.exception)
-        return result
-
-    return invoke
 
 
 def test_cli_youth_lifting(root: ActorSession, run) -> None:

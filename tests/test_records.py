@@ -176,3 +176,20 @@ def test_work_item_round_trip(kexie_workspace, title, start, days, participants,
     )
     expected = root.prepare_work_item(record)
     assert back == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "parts"),
+    [
+        ("M1；M2、M3", ["M1", "M2", "M3"]),
+        (" M1 ,M2，  M3;", ["M1", "M2", "M3"]),
+        ("", []),
+        (None, []),
+        (["M1", "M2"], ["M1", "M2"]),
+    ],
+)
+def test_a_list_typed_into_one_cell_splits_on_any_separator(typed, parts) -> None:
+    """One splitter for work items' member numbers, suggestions' authors, assignments' units."""
+    from kexie_core.model.records import split_list
+
+    assert split_list(typed) == parts

@@ -7,13 +7,10 @@ import json
 from datetime import date
 
 import pytest
-from click.testing import CliRunner
 
-from kexie_core.cli import build_cli
 from kexie_core.model.errors import InvalidRecord
 from kexie_core.people import add_visit, care_coverage, visit_counts, visits
 from kexie_core.store.scope import ScopeError
-from kexie_core.testing import TEST_KEY
 from kexie_core.workspace import ActorSession
 
 
@@ -132,20 +129,6 @@ def test_care_coverage_per_unit_rolls_up_and_counts_any_visitor(root: ActorSessi
     assert (deep["371323-YC"]["experts"], deep["371323-YC"]["visited"]) == (1, 0)
     county = care_coverage(root.workspace.as_unit("371323"), period="2026Q1")
     assert [r["unit_code"] for r in county] == ["371323", "371323-YC", "E-YS01"]
-
-
-@pytest.fixture
-def run(kexie_workspace, kexie_plugins, monkeypatch):
-    monkeypatch.setenv("KEXIE_SECRET_KEY", TEST_KEY.decode())
-    runner = CliRunner()
-
-    def invoke(*args: str, ok: bool = True):
-        result = runner.invoke(build_cli(kexie_plugins), ["--db", kexie_workspace.url, *args])
-        if ok:
-            assert result.exit_code == 0, result.output + str(result.exception)
-        return result
-
-    return invoke
 
 
 def test_cli_visits_add_list_counts_and_coverage(root: ActorSession, run) -> None:

@@ -506,22 +506,25 @@ def _json_objects(handle: IO[bytes], array: bool) -> Iterator[tuple[int, dict[st
     def invalid(where: str) -> LedgerFileError:
         return LedgerFileError(f"不是有效的 JSON（{where}）", f"not valid JSON ({where})", row=1)
 
+    def whole(body: str, number: int) -> Iterator[tuple[int, dict[str, Any]]]:
+        """The objects of ``[body]`` parsed at once, numbered on from ``number``."""
+        try:
+            items = json.loads(f"[{body}]")
+        except ValueError:
+            raise invalid("无法解析 / cannot be parsed") from None
+        for obj in items:
+            if not isinstance(obj, dict):
+                raise invalid("列表中应是对象 / the list must hold objects")
+            number += 1
+            yield number, obj
+
     lines: Iterator[str] = (line.decode("utf-8-sig").strip() for line in handle)
     number = 1
     if array:
         opening = next(lines, "")
         if opening != "[":  # not our one-object-per-line layout: parse it whole
             lines = iter([opening[1:] if opening.startswith("[") else opening, *lines])
-            buffered_all = "\n".join(lines).rstrip().removesuffix("]")
-            try:
-                items = json.loads(f"[{buffered_all}]")
-            except ValueError:
-                raise invalid("无法解析 / cannot be parsed") from None
-            for obj in items:
-                if not isinstance(obj, dict):
-                    raise invalid("列表中应是对象 / the list must hold objects")
-                number += 1
-                yield number, obj
+            yield from whole("\n".join(lines).rstrip().removesuffix("]"), number)
             return
     if not array:  # JSON Lines
         for text in lines:
@@ -555,12 +558,4 @@ def _json_objects(handle: IO[bytes], array: bool) -> Iterator[tuple[int, dict[st
         return
     # Some other layout (pretty-printed): parse what is left as a whole.
     rest = "\n".join([*buffered, *lines]).rstrip().rstrip("]").strip().strip(",")
-    try:
-        items = json.loads(f"[{rest}]")
-    except ValueError:
-        raise invalid("无法解析 / cannot be parsed") from None
-    for obj in items:
-        if not isinstance(obj, dict):
-            raise invalid("列表中应是对象 / the list must hold objects")
-        number += 1
-        yield number, obj
+    yield from whole(rest, number)

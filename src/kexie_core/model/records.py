@@ -84,6 +84,16 @@ Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z][
 OptCode = Annotated[Code | None, BeforeValidator(_blank_to_none)]
 
 
+def split_list(value: Any) -> Any:
+    """A list typed into one cell: ``M1；M2、M3``, ``M1, M2`` or ``M1 M2`` → ``["M1", "M2", "M3"]``
+    (full- and half-width separators and spaces); None is the empty list, a list stays a list."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part for part in re.split(r"[;；,，、\s]+", value) if part]
+    return value
+
+
 def _str_code(value: Any) -> Any:
     # Excel turns 371323 into the float 371323.0; a code is always text.
     if isinstance(value, float) and value.is_integer():
@@ -280,11 +290,7 @@ class WorkItemIn(Record):
     @field_validator("member_nos", "evidence", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
-        if value is None:
-            return []
-        if isinstance(value, str):
-            return [part.strip() for part in re.split(r"[;；,，、\s]+", value) if part.strip()]
-        return value
+        return split_list(value)
 
     @model_validator(mode="after")
     def _dates(self) -> WorkItemIn:

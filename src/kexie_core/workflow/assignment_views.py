@@ -13,19 +13,9 @@ from sqlalchemy.engine import Connection
 
 from ..model.dates import parse_date
 from ..model.errors import InvalidRecord, problems_from_validation
-from ..model.records import CodeIn, OptCodeIn, OptDate, Record
+from ..model.records import CodeIn, OptCodeIn, OptDate, Record, split_list
 from ..store.tables import tree_t, unit_t
 from ..store.tables_workflow import assignment_extension_t, assignment_t, assignment_unit_t
-
-
-def _codes(value: Any) -> Any:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        for sep in "；;，,、":
-            value = value.replace(sep, " ")
-        return value.split()
-    return value
 
 
 class AssignmentIn(Record):
@@ -34,7 +24,7 @@ class AssignmentIn(Record):
     title: str = Field(min_length=1, max_length=300)
     goal: str = Field(min_length=1)
     lead: CodeIn
-    assist: Annotated[list[CodeIn], BeforeValidator(_codes)] = Field(default_factory=list)
+    assist: Annotated[list[CodeIn], BeforeValidator(split_list)] = Field(default_factory=list)
     due_on: Annotated[date, BeforeValidator(parse_date)]
     issued_on: OptDate = None
     issuer: OptCodeIn = None

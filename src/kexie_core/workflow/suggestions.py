@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from ..model.enums import LabelledEnum, set_labels
 from ..model.errors import InvalidRecord, Problem, problems_from_validation
 from ..model.period import Period
-from ..model.records import OptCodeIn, OptDate, Record
+from ..model.records import OptCodeIn, OptDate, Record, split_list
 from ..store import audit
 from ..store.scope import NotFound, can_see
 from ..store.tables import member_t, membership_t, unit_t
@@ -69,22 +69,12 @@ STEPS: dict[str, tuple[frozenset[str], str]] = {
 COUNTS = ("total", *(s.value for s in SuggestionStatus))
 
 
-def _split(value: Any) -> Any:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        for sep in "；;，,、":
-            value = value.replace(sep, " ")
-        return value.split()
-    return value
-
-
 class SuggestionIn(Record):
     """A suggestion as recorded: title, text, the members who wrote it, the unit it came through."""
 
     title: str = Field(min_length=1, max_length=300)
     text: str = Field(min_length=1)
-    authors: Annotated[list[str], BeforeValidator(_split)] = Field(min_length=1)
+    authors: Annotated[list[str], BeforeValidator(split_list)] = Field(min_length=1)
     unit: OptCodeIn = None
     submitted_on: OptDate = None
 
