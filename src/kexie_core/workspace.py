@@ -563,29 +563,37 @@ class ActorSession:
         item = self.prepare_work_item(record)
         with self._write() as conn:
             unit_id = self._unit_id(conn, item.unit)
-            # An accepted report froze this unit's (or an ancestor's) figures for the period.
-            report_lock.refuse_locked(conn, [(unit_id, item.started_on)], key=item.external_id)
             member_ids = [self._member_id(conn, no) for no in item.member_nos]
-            values = item.model_dump(mode="json", exclude={"unit", "member_nos"})
-            values["started_on"], values["ended_on"] = item.started_on, item.ended_on
-            item_id = conn.execute(
-                work_t.insert().values(**values, unit_id=unit_id)
-            ).inserted_primary_key[0]  # type: ignore[index]
+            item_id = self.write_work_item(conn, item, unit_id)
             if member_ids:
                 conn.execute(
                     work_member_t.insert(),
                     [{"work_item_id": item_id, "member_id": m} for m in dict.fromkeys(member_ids)],
                 )
-            audit.record(
-                conn,
-                self.actor,
-                "create",
-                "work_item",
-                item.external_id or str(item_id),
-                unit_id=unit_id,
-                detail=values,
-            )
-        return int(item_id)
+        return item_id
+
+    def write_work_item(self, conn: Connection, item: WorkItemIn, unit_id: int) -> int:
+        """Insert a prepared work item (``prepare_work_item``) of ``unit_id`` inside the caller's
+        write transaction, with its audit entry; its members are the caller's to link.
+
+        Refused (``ReportLocked``) when an accepted report covers the unit (or an ancestor) on
+        the item's start date: those figures are frozen until the report is reopened.
+        """
+        report_lock.refuse_locked(conn, [(unit_id, item.started_on)], key=item.external_id)
+        values = item.model_dump(mode="json", exclude={"unit", "member_nos"})
+        values["started_on"], values["ended_on"] = item.started_on, item.ended_on
+        inserted = conn.execute(work_t.insert().values(**values, unit_id=unit_id))
+        item_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
+        audit.record(
+            conn,
+            self.actor,
+            "create",
+            "work_item",
+            item.external_id or str(item_id),
+            unit_id=unit_id,
+            detail=values,
+        )
+        return item_id
 
     def work_items(self, *, unit: str | None = None) -> list[WorkItem]:
         with self.workspace.read() as conn:

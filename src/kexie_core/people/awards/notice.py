@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ...model.errors import InvalidRecord, Problem
-from ...store import audit, report_lock
-from ...store.tables import honour_t, member_t, work_member_t, work_t
+from ...store import audit
+from ...store.tables import honour_t, member_t, work_member_t
 from ...store.tables_people import nomination_t, objection_t, round_t
 from ...workspace import ActorSession
 from .. import _access
@@ -212,11 +212,6 @@ def finalise(session: ActorSession, ref: str | int, *, on: date | None = None) -
             raise AwardStateError(
                 f"objections to {', '.join(sorted(set(pending)))} are still pending (待核实)"
             )
-        # The round becomes an award_selection work item dated when it opened: a period whose
-        # report has been accepted must be reopened first, as for any other work item.
-        report_lock.refuse_locked(
-            conn, [(row.organiser_id, row.opened_on)], key=f"award-round-{row.id}"
-        )
         programme = programme_of(row)
         award = programme.award
         assert award is not None
@@ -277,11 +272,9 @@ def _record_selection(
             "details": {"programme": label, "nominees": nominees, "winners": winners},
         }
     )
-    values = item.model_dump(mode="json", exclude={"unit", "member_nos"})
-    values["started_on"], values["ended_on"] = item.started_on, item.ended_on
-    item_id = conn.execute(
-        work_t.insert().values(**values, unit_id=row.organiser_id)
-    ).inserted_primary_key[0]  # type: ignore[index]
+    # Through the session's work-item write: an accepted report covering the round's opening
+    # day refuses it (and so the whole finalisation) until the report is reopened.
+    item_id = session.write_work_item(conn, item, row.organiser_id)
     conn.execute(
         work_member_t.insert().from_select(
             ["work_item_id", "member_id", "role"],
@@ -291,13 +284,4 @@ def _record_selection(
                 sa.literal("winner", sa.String()),
             ).where(nomination_t.c.round_id == row.id, nomination_t.c.status == "winner"),
         )
-    )
-    audit.record(
-        conn,
-        session.actor,
-        "create",
-        "work_item",
-        values["external_id"],
-        unit_id=row.organiser_id,
-        detail=values,
     )
