@@ -325,6 +325,34 @@ def _url(backend: str, scale: float) -> str:
     return url.render_as_string(hide_password=False)
 
 
+def open_database(url: str, scale: float, *, rebuild: bool = False) -> tuple[Workspace, dict]:
+    """The benchmark workspace at ``url`` (built-in plug-ins, strict), built at ``scale`` unless
+    it already holds data (``rebuild``: a PostgreSQL schema is emptied first), and its counts of
+    units, members and work items. Shared with ``benchmarks/reports.py``."""
+    host = PluginHost(strict=True)
+    host.load_builtins()
+    ws = Workspace.open(url, plugins=host, secret_key=TEST_KEY)
+    if rebuild and ws.engine.dialect.name == "postgresql":
+        with ws.engine.begin() as conn:
+            schema = conn.execute(sa.text("SELECT current_schema()")).scalar_one()
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    ws.init()
+    with ws.engine.connect() as conn:
+        have = conn.execute(sa.text("SELECT count(*) FROM unit")).scalar_one()
+    if not have:
+        print(f"building the {ws.engine.dialect.name} database at scale {scale:g} …")
+        t0 = time.perf_counter()
+        build(ws.engine, scale)
+        print(f"built in {time.perf_counter() - t0:.0f} s")
+    with ws.engine.connect() as conn:
+        counts = {
+            t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one()
+            for t in ("unit", "member", "work_item")
+        }
+    return ws, counts
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = the full size")
@@ -337,29 +365,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.rebuild and args.backend == "sqlite":
         for suffix in ("", "-wal", "-shm"):
             Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
-    host = PluginHost(strict=True)
-    host.load_builtins()
-    ws = Workspace.open(url, plugins=host, secret_key=TEST_KEY)
-    if args.rebuild and args.backend == "postgresql":
-        with ws.engine.begin() as conn:
-            schema = conn.execute(sa.text("SELECT current_schema()")).scalar_one()
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    ws.init()
-    with ws.engine.connect() as conn:
-        have = conn.execute(sa.text("SELECT count(*) FROM unit")).scalar_one()
-    if not have:
-        print(f"building the {args.backend} database at scale {args.scale:g} …")
-        t0 = time.perf_counter()
-        build(ws.engine, args.scale)
-        print(f"built in {time.perf_counter() - t0:.0f} s")
-    with ws.engine.connect() as conn:
-        counts = {
-            t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one()
-            for t in ("unit", "member", "work_item")
-        }
+    ws, counts = open_database(url, args.scale, rebuild=args.rebuild)
+    host = ws.plugins
     print(
-        f"{args.backend}: {counts['unit']:,} units, {counts['member']:,} members, "
+        f"{ws.engine.dialect.name}: {counts['unit']:,} units, {counts['member']:,} members, "
         f"{counts['work_item']:,} work items; period {PERIOD}; medians of {args.repeat} runs"
     )
     root = ws.as_root()

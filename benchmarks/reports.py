@@ -29,13 +29,11 @@ import sqlalchemy as sa
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from metrics import _url, build  # noqa: E402  (the shared benchmark database)
+from metrics import _url, open_database  # noqa: E402  (the shared benchmark database)
 
 from kexie_core.documents import assemble_reports  # noqa: E402
 from kexie_core.documents.exporters import default_filename, resolve_exporter  # noqa: E402
-from kexie_core.plugin.host import PluginHost  # noqa: E402
 from kexie_core.store.tables import unit_t  # noqa: E402
-from kexie_core.testing import TEST_KEY  # noqa: E402
 from kexie_core.workspace import Workspace  # noqa: E402
 
 PERIOD = "2026Q2"
@@ -57,22 +55,8 @@ def main() -> None:
     args = parser.parse_args()
 
     url = _url(args.backend, args.scale)
-    host = PluginHost(strict=True)
-    host.load_builtins()
-    ws = Workspace.open(url, plugins=host, secret_key=TEST_KEY)
-    ws.init()
-    with ws.engine.connect() as conn:
-        have = conn.execute(sa.text("SELECT count(*) FROM unit")).scalar_one()
-    if not have:
-        print(f"building the {args.backend} database at scale {args.scale:g} …")
-        t0 = time.perf_counter()
-        build(ws.engine, args.scale)
-        print(f"built in {time.perf_counter() - t0:.0f} s")
-    with ws.engine.connect() as conn:
-        counts = {
-            t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one()
-            for t in ("unit", "member", "work_item")
-        }
+    ws, counts = open_database(url, args.scale)
+    host = ws.plugins
     print(
         f"{args.backend}: {counts['unit']:,} units, {counts['member']:,} members, "
         f"{counts['work_item']:,} work items; period {args.period}"
