@@ -211,9 +211,10 @@ class _InRule(_Rule):
     _column: ClassVar[str]
     _what: ClassVar[tuple[str, str]]
     _labels: ClassVar[Any]
+    values: Any  # the subclass's list of enum members
 
     def _values(self) -> list[str]:
-        raise NotImplementedError
+        return [v.value for v in self.values]
 
     def predicate(self, ctx: RuleContext) -> Condition:
         return member_t.c[self._column].in_(self._values())
@@ -239,9 +240,6 @@ class StudyStatusIn(_InRule):
     _what = ("在读状态", "study status")
     _labels = StudyStatus
 
-    def _values(self) -> list[str]:
-        return [v.value for v in self.values]
-
 
 class ExpertLevelIn(_InRule):
     """专家类别为院士或高层次专家…"""
@@ -251,9 +249,6 @@ class ExpertLevelIn(_InRule):
     _column = "expert_level"
     _what = ("专家类别", "expert level")
     _labels = ExpertLevel
-
-    def _values(self) -> list[str]:
-        return [v.value for v in self.values]
 
 
 class LinyiConnected(_Rule):
