@@ -33,7 +33,7 @@ from .model.records import (
 )
 from .plugin.host import PluginHost, load_plugins
 from .store import audit, keys, migrate, report_lock, tree
-from .store.engine import create_engine, redact_url, resolve_url
+from .store.engine import create_engine, insert_id, redact_url, resolve_url
 from .store.scope import Actor, NotFound, ScopeError, actor_for, require_in_scope
 from .store.tables import (
     Member,
@@ -200,9 +200,7 @@ def _coerce(model: type[Record], record: Any, what: str) -> Any:
 
 def _insert_unit(conn: Connection, unit: UnitIn, parent_id: int | None) -> int:
     values = unit.model_dump(exclude={"parent", "host_uscc"})
-    unit_id = conn.execute(
-        unit_t.insert().values(**values, parent_id=parent_id)
-    ).inserted_primary_key[0]  # type: ignore[index]
+    unit_id = insert_id(conn, unit_t.insert().values(**values, parent_id=parent_id))
     tree.insert_leaf(conn, unit_id, parent_id)
     if unit.host_uscc:
         _attach_host(conn, unit_id, unit.host_uscc)
@@ -410,9 +408,7 @@ class ActorSession:
         with self._write() as conn:
             territory_id = self._unit_id(conn, host.territory, "territory")
             values = host.model_dump(exclude={"territory"})
-            host_id = conn.execute(
-                host_t.insert().values(**values, territory_id=territory_id)
-            ).inserted_primary_key[0]  # type: ignore[index]
+            host_id = insert_id(conn, host_t.insert().values(**values, territory_id=territory_id))
             audit.record(
                 conn,
                 self.actor,
@@ -448,9 +444,7 @@ class ActorSession:
                     what="member",
                     key=member.member_no,
                 )
-            member_id = conn.execute(
-                member_t.insert().values(**values, unit_id=unit_id)
-            ).inserted_primary_key[0]  # type: ignore[index]
+            member_id = insert_id(conn, member_t.insert().values(**values, unit_id=unit_id))
             audit.record(
                 conn,
                 self.actor,
@@ -476,9 +470,9 @@ class ActorSession:
             unit_id = self._unit_id(conn, ms.unit)
             member_id = self._member_id(conn, ms.member_no)
             values = ms.model_dump(exclude={"unit", "member_no"})
-            row_id = conn.execute(
-                membership_t.insert().values(**values, unit_id=unit_id, member_id=member_id)
-            ).inserted_primary_key[0]  # type: ignore[index]
+            row_id = insert_id(
+                conn, membership_t.insert().values(**values, unit_id=unit_id, member_id=member_id)
+            )
             audit.record(
                 conn,
                 self.actor,
@@ -499,9 +493,7 @@ class ActorSession:
             ).scalar_one()
             require_in_scope(conn, self.actor, unit_id, "a member")
             values = honour.model_dump(exclude={"member_no"})
-            row_id = conn.execute(
-                honour_t.insert().values(**values, member_id=member_id)
-            ).inserted_primary_key[0]  # type: ignore[index]
+            row_id = insert_id(conn, honour_t.insert().values(**values, member_id=member_id))
             audit.record(
                 conn,
                 self.actor,
@@ -582,8 +574,7 @@ class ActorSession:
         report_lock.refuse_locked(conn, [(unit_id, item.started_on)], key=item.external_id)
         values = item.model_dump(mode="json", exclude={"unit", "member_nos"})
         values["started_on"], values["ended_on"] = item.started_on, item.ended_on
-        inserted = conn.execute(work_t.insert().values(**values, unit_id=unit_id))
-        item_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
+        item_id = insert_id(conn, work_t.insert().values(**values, unit_id=unit_id))
         audit.record(
             conn,
             self.actor,
@@ -612,9 +603,7 @@ class ActorSession:
             values = platform.model_dump(mode="json", exclude={"unit"})
             values["established_on"] = platform.established_on
             values["closed_on"] = platform.closed_on
-            row_id = conn.execute(
-                platform_t.insert().values(**values, unit_id=unit_id)
-            ).inserted_primary_key[0]  # type: ignore[index]
+            row_id = insert_id(conn, platform_t.insert().values(**values, unit_id=unit_id))
             audit.record(
                 conn,
                 self.actor,

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from ..model.enums import StudyStatus
 from ..model.errors import InvalidRecord, Problem
 from ..store import audit
+from ..store.engine import insert_id
 from ..store.scope import require_in_scope
 from ..store.tables import member_t, unit_t
 from ..store.tables_people import support_t
@@ -201,7 +202,7 @@ def add_support(
             "since": day,
             "note": note,
         }
-        support_id = conn.execute(support_t.insert().values(**values)).inserted_primary_key[0]  # type: ignore[index]
+        support_id = insert_id(conn, support_t.insert().values(**values))
         audit.record(
             conn,
             session.actor,

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from ..model.dates import parse_date
 from ..model.errors import InvalidRecord, Problem
 from ..store import audit
+from ..store.engine import insert_id
 from ..store.tables import member_t
 from ..store.tables_people import disqualification_t
 from ..store.tree import subtree_ids
@@ -58,7 +59,7 @@ def add_disqualification(
             "expires_on": end,
             "note": note,
         }
-        row_id = conn.execute(disqualification_t.insert().values(**values)).inserted_primary_key[0]  # type: ignore[index]
+        row_id = insert_id(conn, disqualification_t.insert().values(**values))
         audit.record(
             conn,
             session.actor,

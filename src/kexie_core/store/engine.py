@@ -11,7 +11,7 @@ import os
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 
 DEFAULT_URL = "sqlite:///kexie.db"
 ENV_URL = "KEXIE_DATABASE_URL"
@@ -73,3 +73,10 @@ def is_postgresql(engine: Engine) -> bool:
 def redact_url(url: str) -> str:
     """The URL with any password hidden, for messages."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def insert_id(conn: Connection, statement: Any) -> int:
+    """Run an INSERT of one row and return its new primary key."""
+    key = conn.execute(statement).inserted_primary_key
+    assert key is not None
+    return int(key[0])

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from ..model.dates import parse_date
 from ..model.errors import InvalidRecord, Problem
 from ..model.period import Period
+from ..store.engine import insert_id  # noqa: F401  (re-exported for the workflow modules)
 from ..store.scope import Actor, ScopeError, can_see
 from ..store.tables import tree_t, unit_t
 
@@ -182,10 +183,3 @@ def rollup_rows(
     if max_depth is not None:
         query = query.where(shown.c.depth <= max_depth)
     return [dict(row._mapping) for row in conn.execute(query)]
-
-
-def insert_id(conn: Connection, statement: Any) -> int:
-    """Run an INSERT of one row and return its new primary key."""
-    key = conn.execute(statement).inserted_primary_key
-    assert key is not None
-    return int(key[0])

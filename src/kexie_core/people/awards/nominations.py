@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from ...model.errors import Problem
 from ...store import audit
+from ...store.engine import insert_id
 from ...store.scope import ScopeError
 from ...store.tables import member_t, unit_t
 from ...store.tables_people import nomination_t, objection_t
@@ -99,7 +100,7 @@ def nominate(
             "eligibility": [r.as_dict() for r in verdict.results],
             "status": "nominated",
         }
-        nomination_id = conn.execute(nomination_t.insert().values(**values)).inserted_primary_key[0]  # type: ignore[index]
+        nomination_id = insert_id(conn, nomination_t.insert().values(**values))
         audit.record(
             conn,
             session.actor,

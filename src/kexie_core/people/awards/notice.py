@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from ...model.errors import InvalidRecord, Problem
 from ...store import audit
+from ...store.engine import insert_id
 from ...store.tables import honour_t, member_t, work_member_t
 from ...store.tables_people import nomination_t, objection_t, round_t
 from ...workspace import ActorSession
@@ -93,15 +94,16 @@ def lodge_objection(
                 [Problem("member_no", f"{member_no} is not a selected nominee of this round")],
                 what="objection",
             )
-        objection_id = conn.execute(
+        objection_id = insert_id(
+            conn,
             objection_t.insert().values(
                 nomination_id=nomination.id,
                 lodged_on=day,
                 lodged_by=lodged_by,
                 summary=summary,
                 status="pending",
-            )
-        ).inserted_primary_key[0]  # type: ignore[index]
+            ),
+        )
         audit.record(
             conn,
             session.actor,

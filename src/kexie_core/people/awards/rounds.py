@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from ...model.errors import InvalidRecord, Problem
 from ...store import audit
+from ...store.engine import insert_id
 from ...store.tables import unit_t
 from ...store.tables_people import nomination_t, round_t
 from ...store.tree import ancestors, subtree_ids
@@ -71,7 +72,7 @@ def open_round(
             "status": "open",
             "opened_on": opened_on or _access.today(),
         }
-        round_id = conn.execute(round_t.insert().values(**values)).inserted_primary_key[0]  # type: ignore[index]
+        round_id = insert_id(conn, round_t.insert().values(**values))
         audit.record(
             conn,
             session.actor,
