@@ -388,6 +388,19 @@ def main(argv: list[str] | None = None) -> None:
         seconds, table = timed(lambda: compute_metrics(root, PERIOD, depth=None), args.repeat)
         assert not table.failures, table.failures
         print(f"all {every} built-in metrics, {len(table.units):,} units: {seconds:.2f} s")
+        # What people run most: `kexie metrics --period 2026` (the acting unit alone) at the
+        # city, and a county's whole subtree. No goal of their own, but a bad plan shows here.
+        county = ws.as_unit("U00002")
+        for label, session, depth in (
+            ("the city alone (depth 0, the default)", root, 0),
+            ("one county and its subtree", county, None),
+        ):
+            seconds, table = timed(
+                lambda s=session, d=depth: compute_metrics(s, PERIOD, depth=d), args.repeat
+            )
+            assert not table.failures, table.failures
+            print(f"all {every} built-in metrics, {label}, {len(table.units):,} units: "
+                  f"{seconds:.2f} s")  # fmt: skip
         print(
             f"{'metric':<22}{'library':>10}{'its SQL':>10}{'hand SQL':>10}{'ratio':>8}"
             f"{'SQL ratio':>11}"
