@@ -76,6 +76,16 @@ def test_check_char_of_standard_examples() -> None:
     assert resident_id_check_char(STANDARD_EXAMPLE_2[:17]) == "4"
 
 
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_check_char_is_the_standards_weighted_sum(first17: str) -> None:
+    # GB 11643-1999 written out: weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, and the check
+    # character makes the 18-character sum (weight 1 for it) equal 1 modulo 11.
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(d) * w for d, w in zip(first17, weights, strict=True))
+    check = resident_id_check_char(first17)
+    assert (total + (10 if check == "X" else int(check))) % 11 == 1
+
+
 @pytest.mark.parametrize("bad", ["", "1234567890123456", "1101051949123100X", "１２"])
 def test_check_char_rejects_non_17_digits(bad: str) -> None:
     with pytest.raises(IdentifierError):
