@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.engine import Connection, Engine
 
+from .metrics.definition import Rollup
+from .metrics.engine import requested_units, rollup_statement
 from .model.enums import UnitKind
 from .model.errors import InvalidRecord, Problem, problems_from_validation
 from .model.identifiers import hash_identifier, mask_resident_id
@@ -374,7 +377,8 @@ class ActorSession:
                 .join(tree_t, tree_t.c.descendant_id == unit_t.c.id)
                 .where(tree_t.c.ancestor_id == top)
             ).all()
-            own, total = _member_counts(conn, top)
+            whole_tree = any(r.id == top and r.parent_id is None for r in rows)
+            own, total = _member_counts(conn, top, max_depth, whole_tree)
         by_parent: dict[int | None, list[Any]] = {}
         for row in rows:
             by_parent.setdefault(row.parent_id, []).append(row)
@@ -665,30 +669,31 @@ def member_row(member: MemberIn, key: bytes | None) -> dict[str, Any]:
     return values
 
 
-def _member_counts(conn: Connection, top: int) -> tuple[dict[int, int], dict[int, int]]:
-    """Distinct members per unit, own and whole subtree, for every unit under ``top``."""
-    today = sa.func.current_date()
-    primary = sa.select(member_t.c.unit_id, member_t.c.id.label("member_id")).where(
-        sa.or_(member_t.c.left_on.is_(None), member_t.c.left_on > today)
-    )
-    extra = sa.select(membership_t.c.unit_id, membership_t.c.member_id).where(
-        sa.or_(membership_t.c.left_on.is_(None), membership_t.c.left_on > today)
-    )
-    pairs = sa.union(primary, extra).subquery("pairs")
-    scope = tree.subtree_ids(top).scalar_subquery()
-    own: dict[int, int] = dict(
-        conn.execute(
-            sa.select(pairs.c.unit_id, sa.func.count(sa.distinct(pairs.c.member_id)))
-            .where(pairs.c.unit_id.in_(scope))
-            .group_by(pairs.c.unit_id)
-        ).all()
-    )
-    total: dict[int, int] = dict(
-        conn.execute(
-            sa.select(tree_t.c.ancestor_id, sa.func.count(sa.distinct(pairs.c.member_id)))
-            .join(pairs, pairs.c.unit_id == tree_t.c.descendant_id)
-            .where(tree_t.c.ancestor_id.in_(scope))
-            .group_by(tree_t.c.ancestor_id)
-        ).all()
-    )
-    return own, total
+def _member_counts(
+    conn: Connection, top: int, max_depth: int | None, whole_tree: bool
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Distinct members today per unit, own and whole subtree, for the units under ``top`` down
+    to ``max_depth``: people with a record, or an active membership, in the unit.
+
+    The metric engine's distinct roll-up (``members.count`` uses it too): a person in two units
+    under one county counts once for the county.
+    """
+    today = date.today()
+
+    def on_record(joined: Any, left: Any) -> sa.ColumnElement[bool]:
+        # As ``members.count`` counts at a period's end: joined by then, not yet left.
+        return sa.and_(
+            sa.or_(joined.is_(None), joined <= today), sa.or_(left.is_(None), left > today)
+        )
+
+    m, ms = member_t.c, membership_t.c
+    primary = sa.select(m.unit_id, m.id.label("member_id")).where(on_record(m.joined_on, m.left_on))
+    extra = sa.select(ms.unit_id, ms.member_id).where(on_record(ms.joined_on, ms.left_on))
+    if not whole_tree:
+        scope = tree.subtree_ids(top).scalar_subquery()
+        primary = primary.where(m.unit_id.in_(scope))
+        extra = extra.where(ms.unit_id.in_(scope))
+    pairs = sa.union_all(primary, extra).cte("pairs")
+    requested = requested_units(conn.dialect.name, top, max_depth)
+    rows = conn.execute(rollup_statement(Rollup.DISTINCT, pairs, requested)).all()
+    return {r[0]: int(r[1]) for r in rows}, {r[0]: int(r[2]) for r in rows}

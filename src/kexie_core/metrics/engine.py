@@ -298,21 +298,29 @@ def resolve_units(
     ordered = _unit_order([UnitRef._make(row) for row in conn.execute(query).all()], top)
     kind_set = {UnitKind.parse(k).value for k in kinds} if kinds else None
     units = ordered if kind_set is None else [u for u in ordered if u.kind in kind_set]
+    requested = requested_units(conn.dialect.name, top, depth)
+    if kind_set is not None:
+        requested = requested.join(unit_t, unit_t.c.id == t.descendant_id).where(
+            unit_t.c.kind.in_(sorted(kind_set))
+        )
+    return top, units, requested
+
+
+def requested_units(dialect: str, top: int, depth: int | None = None) -> sa.Select[Any]:
+    """A select of the ids of ``top``'s subtree, down to ``depth`` levels below it (None: all),
+    for :func:`rollup_statement` to join as the units to report on."""
+    t = tree_t.c
     # The roll-up joins this select to the closure table. Given ``ancestor_id = top`` as an index
     # constraint, SQLite's planner reads the requested units through the (ancestor, descendant)
     # key once for every data row: the statistics say an ancestor has ~4 descendants, but the
     # top of the tree has all 5,000 (measured 4.6 s per metric for the city alone, 8 minutes for
     # the whole set). ``+ 0`` leaves it the descendant index: ~20 ms, however many units are
     # asked for. PostgreSQL knows the skew and plans well either way.
-    anchor = t.ancestor_id + 0 if conn.dialect.name == "sqlite" else t.ancestor_id
+    anchor = t.ancestor_id + 0 if dialect == "sqlite" else t.ancestor_id
     requested = sa.select(t.descendant_id).where(anchor == top)
     if depth is not None:
         requested = requested.where(t.depth <= depth)
-    if kind_set is not None:
-        requested = requested.join(unit_t, unit_t.c.id == t.descendant_id).where(
-            unit_t.c.kind.in_(sorted(kind_set))
-        )
-    return top, units, requested
+    return requested
 
 
 def _is_whole_tree(conn: Connection, top: int) -> bool:
