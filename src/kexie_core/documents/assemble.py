@@ -286,21 +286,20 @@ def _check_options(session: ActorSession, options: ReportOptions) -> None:
 
 
 def _run(
-    session: ActorSession, period: Period, top: str, keys: Sequence[str] | None = None
+    session: ActorSession,
+    period: Period,
+    top: str,
+    depth: int,
+    keys: Sequence[str] | None = None,
 ) -> MetricTable:
-    """One engine run for ``top``'s whole subtree.
-
-    The whole subtree (``depth=None``), not just the levels a report shows: measured on the
-    5,000-unit benchmark database (SQLite), every built-in metric for the whole tree took 0.9 s
-    at a tenth of the size and 10.5 s at full size, while the same run limited to ``depth=1``
-    took 4.4 s at a tenth — the depth filter makes the engine's roll-up statement slower than
-    computing every unit. The extra units cost only memory.
-    """
-    return compute_metrics(session, period, unit=top, depth=None, metrics=keys)
+    """One engine run for ``top`` and its subtree down to ``depth`` levels: a report shows its
+    unit and the unit's children (subtree figures, which the engine rolls up from every level
+    below whatever the depth)."""
+    return compute_metrics(session, period, unit=top, depth=depth, metrics=keys)
 
 
 def _trend_tables(
-    session: ActorSession, period: Period, top: str, keys: Sequence[str], n: int
+    session: ActorSession, period: Period, top: str, keys: Sequence[str], n: int, depth: int
 ) -> list[MetricTable]:
     if not keys:
         return []
@@ -309,7 +308,7 @@ def _trend_tables(
     for _ in range(n):
         p = p.previous()
         periods.append(p)
-    return [_run(session, q, top, keys) for q in reversed(periods)]
+    return [_run(session, q, top, depth, keys) for q in reversed(periods)]
 
 
 def assemble_report(
@@ -325,9 +324,10 @@ def assemble_report(
     _check_options(session, options)
     period = Period.ensure(period)
     code = unit or session.actor.code
-    table = _run(session, period, code)
+    # The unit and its children; the trend only for the unit itself.
+    table = _run(session, period, code, 1)
     headline = [k for k in options.headline if k in _keys(table)]
-    trend = _trend_tables(session, period, code, headline, options.trend_periods)
+    trend = _trend_tables(session, period, code, headline, options.trend_periods, 0)
     assembler = _Assembler(session, period, table, trend, options)
     ref = table.unit(code)
     narratives = _narratives(session, code, period)
@@ -358,9 +358,11 @@ def assemble_reports(
     wanted = _under(session, top, list(dict.fromkeys(units)))
     if not wanted:
         return []
-    table = _run(session, period, top)
+    # Each unit asked for (any level below ``top``) with its children; the trend for the units.
+    depth = max(wanted.values())
+    table = _run(session, period, top, depth + 1)
     headline = [k for k in options.headline if k in _keys(table)]
-    trend = _trend_tables(session, period, top, headline, options.trend_periods)
+    trend = _trend_tables(session, period, top, headline, options.trend_periods, depth)
     assembler = _Assembler(session, period, table, trend, options)
     narratives = _narratives(session, top, period)
     return [
@@ -370,22 +372,22 @@ def assemble_reports(
     ]
 
 
-def _under(session: ActorSession, top: str, codes: Sequence[str]) -> set[str]:
+def _under(session: ActorSession, top: str, codes: Sequence[str]) -> dict[str, int]:
     """The units asked for, each checked to lie in ``top``'s subtree, and ``top`` in the
-    actor's."""
+    actor's: code → levels below ``top``."""
     with session.workspace.read() as conn:
         top_id = conn.execute(sa.select(unit_t.c.id).where(unit_t.c.code == top)).scalar()
         if top_id is None:
             raise NotFound(f"unit {top!r} does not exist")
         require_in_scope(conn, session.actor, top_id)
         if not codes:
-            return set()
+            return {}
         rows = conn.execute(
-            sa.select(unit_t.c.code)
+            sa.select(unit_t.c.code, tree_t.c.depth)
             .join(tree_t, tree_t.c.descendant_id == unit_t.c.id)
             .where(tree_t.c.ancestor_id == top_id, unit_t.c.code.in_(list(codes)))
         ).all()
-    found = {code for (code,) in rows}
+    found = {code: depth for code, depth in rows}
     outside = [c for c in codes if c not in found]
     if outside:
         raise ScopeError(f"not under {top}: {', '.join(outside)}")
