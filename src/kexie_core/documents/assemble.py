@@ -2,10 +2,12 @@
 
 Every figure comes from ``kexie_core.metrics.compute_metrics`` — the same engine behind
 ``kexie metrics`` — so a report never disagrees with the metric table. One engine run covers the
-reporting unit's subtree (for ``--all-children`` or ``assemble_reports``, the parent's), so a
-folder of reports costs one metric run, not one per report; the trend adds one small run per
-earlier period for the headline metrics only. What the engine does not give — notable work items
-(one query per report) and the narratives (one query) — is read within the actor's scope.
+reporting unit and its children (for ``--all-children`` or ``assemble_reports``, every unit asked
+for and its children, under their parent), so a folder of reports costs one metric run, not one
+per report; subtree figures are rolled up from every level below either way. The trend adds one
+small run per earlier period for the headline metrics only. What the engine does not give —
+notable work items (one query per report) and the narratives (one query) — is read within the
+actor's scope.
 
 Choices a reader of a report should know:
 
