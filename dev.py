@@ -63,8 +63,9 @@ def demo() -> None:
 
 
 def test(extra: list[str]) -> None:
-    sources = ("src", "tests", "examples", "plugins")
+    sources = ("src", "tests", "examples", "plugins", "benchmarks")
     run(BIN / "ruff", "check", *(ROOT / s for s in sources), cwd=ROOT)
+    run(BIN / "ruff", "format", "--check", *(ROOT / s for s in sources), cwd=ROOT)
     run(BIN / "mypy", cwd=ROOT)
     run(BIN / "mypy", *(d / "src" for d in plugin_dirs()), cwd=ROOT)  # the example plug-ins
     # One pytest worker per core (pytest-xdist): the suite is CPU-bound, and on a 2-core machine

@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_cli_reference_is_current() -> None:
     current = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert current == render(), (
-        "docs/cli.md is stale: run `python -m kexie_core.cli.reference > docs/cli.md`")
+        "docs/cli.md is stale: run `python -m kexie_core.cli.reference > docs/cli.md`"
+    )
 
 
 def _commands(group: click.Group, path: str = "kexie"):
@@ -32,14 +33,19 @@ def _commands(group: click.Group, path: str = "kexie"):
 def test_every_command_has_help() -> None:
     host = PluginHost()
     host.load_builtins()
-    missing = [path for path, command in _commands(build_cli(host))
-               if not (command.help or "").strip()]
+    missing = [
+        path for path, command in _commands(build_cli(host)) if not (command.help or "").strip()
+    ]
     assert missing == []
 
 
 def test_mkdocs_builds_strict(tmp_path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "site")],
-        cwd=ROOT, capture_output=True, text=True, timeout=300)
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert (tmp_path / "site" / "index.html").exists()

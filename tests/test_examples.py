@@ -18,11 +18,17 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 def test_load_linyi_sample_builds_the_whole_tree(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'sample.db'}"
     env = {**os.environ, "KEXIE_KEY_FILE": str(tmp_path / "sample.key")}
-    done = subprocess.run([sys.executable, EXAMPLES / "load_linyi_sample.py", url], env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, EXAMPLES / "load_linyi_sample.py", url],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     result = CliRunner(env={"KEXIE_KEY_FILE": str(tmp_path / "sample.key")}).invoke(
-        build_cli(), ["--db", url, "units", "tree", "--format", "json"])
+        build_cli(), ["--db", url, "units", "tree", "--format", "json"]
+    )
     rows = json.loads(result.output)
     kinds = [r["kind"] for r in rows]
     assert kinds.count("county") == 12 and kinds.count("zone") == 4
@@ -30,11 +36,20 @@ def test_load_linyi_sample_builds_the_whole_tree(tmp_path) -> None:
 
 
 def _run(script: str, *args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KEXIE_KEY_FILE": str(tmp_path / "example.key"),
-           "MPLCONFIGDIR": str(tmp_path / "mpl")}
+    env = {
+        **os.environ,
+        "KEXIE_KEY_FILE": str(tmp_path / "example.key"),
+        "MPLCONFIGDIR": str(tmp_path / "mpl"),
+    }
     env.pop("KEXIE_DATABASE_URL", None)
-    return subprocess.run([sys.executable, EXAMPLES / script, *args], env=env,
-                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    return subprocess.run(
+        [sys.executable, EXAMPLES / script, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
 
 
 def test_embed_library(tmp_path) -> None:

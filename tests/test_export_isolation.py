@@ -18,16 +18,21 @@ class BrokenLedger:
                 handle.write(b"half a ledger")
             raise OSError("disk full")
 
-        return [Exporter("broken-ledger", "坏台账", "broken ledger", ".xlsx",
-                         frozenset({"records"}), write)]
+        return [
+            Exporter(
+                "broken-ledger", "坏台账", "broken ledger", ".xlsx", frozenset({"records"}), write
+            )
+        ]
 
 
-def test_failing_exporter_is_isolated(kexie_linyi, kexie_register_plugin, kexie_cli,
-                                      tmp_path) -> None:
+def test_failing_exporter_is_isolated(
+    kexie_linyi, kexie_register_plugin, kexie_cli, tmp_path
+) -> None:
     kexie_register_plugin(BrokenLedger(), "broken-county")
     target = tmp_path / "台账.xlsx"
-    result = kexie_cli("export", "units", "--format", "broken-ledger", "--out", str(target),
-                       expect=2)
+    result = kexie_cli(
+        "export", "units", "--format", "broken-ledger", "--out", str(target), expect=2
+    )
     assert "broken-county" in result.output
     assert not target.exists()
     assert list(tmp_path.glob("*.part")) == []
@@ -39,7 +44,9 @@ def test_import_names_the_inner_details_field(kexie_linyi, kexie_cli, tmp_path) 
     ledger = tmp_path / "work.csv"
     ledger.write_text(
         "事项类型,组织单位代码,事项名称,开始日期,参与人次,详情\n"
-        'training,371323,培训班,2026-07-01,30,"{""days"": -1}"\n', encoding="utf-8")
+        'training,371323,培训班,2026-07-01,30,"{""days"": -1}"\n',
+        encoding="utf-8",
+    )
     kexie_cli("import", "work-items", str(ledger), expect=1)
     with open(tmp_path / "work.errors.csv", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))

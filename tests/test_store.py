@@ -120,6 +120,7 @@ def test_database_errors_never_echo_personal_numbers(kexie_linyi) -> None:
     from kexie_core.store.tables import member_t
 
     with pytest.raises(sa.exc.IntegrityError) as info, root.workspace.engine.begin() as conn:
-        conn.execute(member_t.insert().values(member_no="P1", name="乙", unit_id=1,
-                                              phone="13887654321"))
+        conn.execute(
+            member_t.insert().values(member_no="P1", name="乙", unit_id=1, phone="13887654321")
+        )
     assert "13887654321" not in str(info.value)
