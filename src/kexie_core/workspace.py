@@ -18,8 +18,6 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.engine import Connection, Engine
 
-from .metrics.definition import Rollup
-from .metrics.engine import requested_units, rollup_statement
 from .model.enums import UnitKind
 from .model.errors import InvalidRecord, Problem, problems_from_validation
 from .model.identifiers import hash_identifier, mask_resident_id
@@ -678,6 +676,10 @@ def _member_counts(
     The metric engine's distinct roll-up (``members.count`` uses it too): a person in two units
     under one county counts once for the county.
     """
+    # Imported at call time: the workspace sits below the metrics (docs/architecture.md).
+    from .metrics.definition import Rollup
+    from .metrics.engine import requested_units, rollup_statement
+
     today = date.today()
 
     def on_record(joined: Any, left: Any) -> sa.ColumnElement[bool]:
