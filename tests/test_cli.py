@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 from click.testing import CliRunner
 
@@ -66,3 +67,30 @@ def test_uninitialised_database_gives_a_clear_message(tmp_path) -> None:
     )
     assert result.exit_code == 5
     assert "kexie init" in result.output
+
+
+def test_units_tree_counts_the_people_on_record_today(kexie_linyi, kexie_actor) -> None:
+    today = date.today()
+    root = kexie_linyi
+    root.add_member({"member_no": "M1", "name": "甲", "unit": "371323-YC"})
+    root.add_member({"member_no": "M2", "name": "乙", "unit": "371323",
+                     "joined_on": today + timedelta(days=30)})  # fmt: skip
+    root.add_member({"member_no": "M3", "name": "丙", "unit": "371323", "left_on": today})
+    root.add_member({"member_no": "M4", "name": "丁", "unit": "S-NXH"})
+    # M4 also sits in a unit under 沂水县, M1 in one outside it.
+    root.add_membership({"member_no": "M4", "unit": "E-YS01", "role": "理事"})
+    root.add_membership({"member_no": "M1", "unit": "S-NXH", "role": "会员"})
+    root.add_membership({"member_no": "M1", "unit": "E-YS01", "role": "会员"})
+    city = {r["code"]: r for r in root.tree()}
+    # Not yet joined (M2) and left today (M3) are not on record; M1 and M4 count once each.
+    assert (city["371323"]["members"], city["371323"]["members_total"]) == (0, 2)
+    assert city["371300"]["members_total"] == 2
+    assert (city["S-NXH"]["members"], city["E-YS01"]["members"]) == (2, 2)
+    county = kexie_actor("371323")
+    shallow = county.tree(max_depth=1)
+    assert {r["code"]: (r["members"], r["members_total"]) for r in shallow} == {
+        "371323": (0, 2),
+        "371323-YC": (1, 1),
+        "E-YS01": (2, 2),
+    }
+    assert [r["depth"] for r in county.tree(max_depth=0)] == [0]

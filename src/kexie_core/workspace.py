@@ -357,8 +357,9 @@ class ActorSession:
     ) -> list[dict[str, Any]]:
         """The subtree in depth-first order with each unit's own and whole-subtree member counts.
 
-        Member counts are distinct people with a record or an active membership in the unit;
-        computed in one set-based pass over the closure table.
+        Member counts are the distinct people on record in the unit today: a member record or a
+        further membership, joined by today (or undated) and not yet left — what
+        ``members.count`` counts at a period's end. One set-based pass over the closure table.
         """
         with self.workspace.read() as conn:
             top = self._unit_id(conn, under) if under else self.actor.unit_id
@@ -375,8 +376,7 @@ class ActorSession:
                 .join(tree_t, tree_t.c.descendant_id == unit_t.c.id)
                 .where(tree_t.c.ancestor_id == top)
             ).all()
-            whole_tree = any(r.id == top and r.parent_id is None for r in rows)
-            own, total = _member_counts(conn, top, max_depth, whole_tree)
+            own, total = _member_counts(conn, top, max_depth)
         by_parent: dict[int | None, list[Any]] = {}
         for row in rows:
             by_parent.setdefault(row.parent_id, []).append(row)
@@ -668,34 +668,20 @@ def member_row(member: MemberIn, key: bytes | None) -> dict[str, Any]:
 
 
 def _member_counts(
-    conn: Connection, top: int, max_depth: int | None, whole_tree: bool
+    conn: Connection, top: int, max_depth: int | None
 ) -> tuple[dict[int, int], dict[int, int]]:
-    """Distinct members today per unit, own and whole subtree, for the units under ``top`` down
-    to ``max_depth``: people with a record, or an active membership, in the unit.
-
-    The metric engine's distinct roll-up (``members.count`` uses it too): a person in two units
-    under one county counts once for the county.
+    """Distinct members on record today per unit, own and whole subtree, for the units under
+    ``top`` down to ``max_depth``: the people ``members.count`` would count at a period ending
+    today (``metrics.sources.member_pairs``), with the metric engine's distinct roll-up: a person
+    in two units under one county counts once for the county.
     """
     # Imported at call time: the workspace sits below the metrics (docs/architecture.md).
     from .metrics.definition import Rollup
-    from .metrics.engine import requested_units, rollup_statement
+    from .metrics.engine import is_whole_tree, requested_units, rollup_statement
+    from .metrics.sources import member_pairs
 
-    today = date.today()
-
-    def on_record(joined: Any, left: Any) -> sa.ColumnElement[bool]:
-        # As ``members.count`` counts at a period's end: joined by then, not yet left.
-        return sa.and_(
-            sa.or_(joined.is_(None), joined <= today), sa.or_(left.is_(None), left > today)
-        )
-
-    m, ms = member_t.c, membership_t.c
-    primary = sa.select(m.unit_id, m.id.label("member_id")).where(on_record(m.joined_on, m.left_on))
-    extra = sa.select(ms.unit_id, ms.member_id).where(on_record(ms.joined_on, ms.left_on))
-    if not whole_tree:
-        scope = tree.subtree_ids(top).scalar_subquery()
-        primary = primary.where(m.unit_id.in_(scope))
-        extra = extra.where(ms.unit_id.in_(scope))
-    pairs = sa.union_all(primary, extra).cte("pairs")
+    scope = None if is_whole_tree(conn, top) else tree.subtree_ids(top)
+    pairs = member_pairs(date.today(), scope).cte("pairs")
     requested = requested_units(conn.dialect.name, top, max_depth)
     rows = conn.execute(rollup_statement(Rollup.DISTINCT, pairs, requested)).all()
     return {r[0]: int(r[1]) for r in rows}, {r[0]: int(r[2]) for r in rows}

@@ -95,6 +95,12 @@ TEN_THOUSAND_YUAN = Measure("万元", "10k yuan")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
 
+def on_record(since: Any, until: Any, day: date) -> sa.ColumnElement[bool]:
+    """A record that started on ``since`` (or undated) and had not ended by ``day`` (``until``
+    empty or later than it)."""
+    return sa.and_(sa.or_(since.is_(None), since <= day), sa.or_(until.is_(None), until > day))
+
+
 @dataclass(frozen=True)
 class MetricContext:
     """What a compute function may use: the period, the units in scope, helpers.
@@ -138,10 +144,7 @@ class MetricContext:
     def active_at_end(self, since: Any, until: Any) -> sa.ColumnElement[bool]:
         """A record that started on ``since`` (or undated) and had not ended by the period's end
         (``until`` empty or later than the last day)."""
-        return sa.and_(
-            sa.or_(since.is_(None), since <= self.end),
-            sa.or_(until.is_(None), until > self.end),
-        )
+        return on_record(since, until, self.end)
 
     def source(self, source: Source) -> sa.FromClause:
         """Rows of a shared source (``kexie_core.metrics.sources``) for this period and scope.

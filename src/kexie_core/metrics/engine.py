@@ -323,7 +323,7 @@ def requested_units(dialect: str, top: int, depth: int | None = None) -> sa.Sele
     return requested
 
 
-def _is_whole_tree(conn: Connection, top: int) -> bool:
+def is_whole_tree(conn: Connection, top: int) -> bool:
     """Whether the subtree of ``top`` is every unit there is."""
     roots = conn.execute(sa.select(unit_t.c.id).where(unit_t.c.parent_id.is_(None)).limit(2)).all()
     return len(roots) == 1 and roots[0][0] == top
@@ -371,7 +371,7 @@ def compute_metrics(
     failures: list[MetricFailure] = []
     with _run_connection(session) as conn:
         top, units, requested = resolve_units(conn, session, unit, depth, kinds)
-        everything = _is_whole_tree(conn, top)
+        everything = is_whole_tree(conn, top)
         # Every unit asked for: the roll-up needs no filter on the units it reports.
         wanted = None if everything and depth is None and not kinds else requested
         ctx = MetricContext(

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..store.tables import host_t, member_t, platform_t, unit_t, work_t
+from ..store.tables import host_t, member_t, membership_t, platform_t, unit_t, work_t
+from .definition import on_record
 
 if TYPE_CHECKING:
     from .definition import MetricContext
@@ -175,6 +176,22 @@ VISITS = Source("visits", _visits, index=("occasion",))
 def member_active_at_end(ctx: MetricContext) -> sa.ColumnElement[bool]:
     """A member on record at the end of the period (joined by then, not yet left)."""
     return ctx.active_at_end(member_t.c.joined_on, member_t.c.left_on)
+
+
+def member_pairs(day: date, scope: sa.Select[Any] | None = None) -> sa.CompoundSelect[Any]:
+    """``(unit_id, member id)`` of everyone on record on ``day``: each member in its own unit and
+    in the unit of every further membership active that day (so a person may be in several
+    units). ``scope``: a select of the unit ids to keep (None: every unit).
+
+    ``members.count`` counts these at a period's end, ``kexie units tree`` today.
+    """
+    m, ms = member_t.c, membership_t.c
+    primary = sa.select(m.unit_id, m.id).where(on_record(m.joined_on, m.left_on, day))
+    extra = sa.select(ms.unit_id, ms.member_id).where(on_record(ms.joined_on, ms.left_on, day))
+    if scope is not None:
+        primary = primary.where(m.unit_id.in_(scope.scalar_subquery()))
+        extra = extra.where(ms.unit_id.in_(scope.scalar_subquery()))
+    return sa.union_all(primary, extra)
 
 
 def youth_condition(ctx: MetricContext) -> sa.ColumnElement[bool]:

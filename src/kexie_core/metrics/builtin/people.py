@@ -14,9 +14,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from ...model.enums import Area, ExpertLevel
-from ...store.tables import honour_t, member_t, membership_t, work_member_t, work_t
+from ...store.tables import honour_t, member_t, work_member_t, work_t
 from ..definition import ITEMS, PEOPLE, PERCENT, PERSON_TIMES, Metric, MetricContext, Rollup, metric
-from ..sources import MEMBERS, VISITS, member_active_at_end
+from ..sources import MEMBERS, VISITS, member_active_at_end, member_pairs
 
 #: Expert levels other than none, listed so that the index on ``expert_level`` can be used.
 EXPERT_LEVELS = tuple(level.value for level in ExpertLevel if level is not ExpertLevel.NONE)
@@ -25,12 +25,7 @@ Compute = Callable[[MetricContext], "sa.Select[Any] | sa.CompoundSelect[Any]"]
 
 
 def _member_pairs(ctx: MetricContext) -> sa.CompoundSelect[Any]:
-    m, ms = member_t.c, membership_t.c
-    primary = sa.select(m.unit_id, m.id).where(member_active_at_end(ctx), ctx.in_scope(m.unit_id))
-    extra = sa.select(ms.unit_id, ms.member_id).where(
-        ctx.active_at_end(ms.joined_on, ms.left_on), ctx.in_scope(ms.unit_id)
-    )
-    return sa.union_all(primary, extra)
+    return member_pairs(ctx.end, None if ctx.everything else ctx.units)
 
 
 def _flow(column: str, minus: str | None = None) -> Compute:
