@@ -312,10 +312,11 @@ def requested_units(dialect: str, top: int, depth: int | None = None) -> sa.Sele
     t = tree_t.c
     # The roll-up joins this select to the closure table. Given ``ancestor_id = top`` as an index
     # constraint, SQLite's planner reads the requested units through the (ancestor, descendant)
-    # key once for every data row: the statistics say an ancestor has ~4 descendants, but the
-    # top of the tree has all 5,000 (measured 4.6 s per metric for the city alone, 8 minutes for
-    # the whole set). ``+ 0`` leaves it the descendant index: ~20 ms, however many units are
-    # asked for. PostgreSQL knows the skew and plans well either way.
+    # key once for every data row, with or without statistics (kexie never runs ANALYZE; when
+    # it is run, the statistics say an ancestor has a few descendants, but the top of the tree
+    # has them all): measured 4.6 s per metric for the city alone on the 5,000-unit benchmark,
+    # 8 minutes for the whole set. ``+ 0`` leaves it the descendant index: ~20 ms, however many
+    # units are asked for. PostgreSQL plans well either way.
     anchor = t.ancestor_id + 0 if dialect == "sqlite" else t.ancestor_id
     requested = sa.select(t.descendant_id).where(anchor == top)
     if depth is not None:
