@@ -2,12 +2,12 @@
 
 Every figure comes from ``kexie_core.metrics.compute_metrics`` — the same engine behind
 ``kexie metrics`` — so a report never disagrees with the metric table. One engine run covers the
-reporting unit and its children (for ``--all-children`` or ``assemble_reports``, every unit asked
-for and its children, under their parent), so a folder of reports costs one metric run, not one
-per report; subtree figures are rolled up from every level below either way. The trend adds one
-small run per earlier period for the headline metrics only. What the engine does not give —
-notable work items (one query per report) and the narratives (one query) — is read within the
-actor's scope.
+reporting unit and its children (for ``--all-children`` or ``assemble_reports``, every unit under
+the parent down to one level below the deepest unit asked for), so a folder of reports costs one
+metric run, not one per report; subtree figures are rolled up from every level below either
+way. The trend adds one small run per earlier period for the headline metrics only. What the
+engine does not give — notable work items (one query per report) and the narratives (one query)
+— is read within the actor's scope.
 
 Choices a reader of a report should know:
 
@@ -347,7 +347,8 @@ def assemble_reports(
     options: ReportOptions | None = None,
 ) -> list[ReportData]:
     """One report per unit code in ``units``, all lying under ``under`` (default: the actor's
-    unit), from one metric-engine run over ``under``'s subtree. Reports come in tree order
+    unit), from one metric-engine run over ``under``'s subtree down to the children of the
+    deepest unit asked for. Reports come in tree order
     (depth first, siblings by kind and code).
 
     This is how a folder of reports — every county and society of the city — costs about one
