@@ -44,6 +44,21 @@ def test_sqlite_runs_with_foreign_keys_wal_and_busy_timeout(tmp_path) -> None:
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
 
 
+def test_sqlite_autocommit_connections_commit(tmp_path) -> None:
+    """``isolation_level="AUTOCOMMIT"`` means what it says on SQLite too (the engine's own
+    ``BEGIN IMMEDIATE`` used to open a transaction there that was rolled back at close)."""
+    eng = create_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    with eng.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    with eng.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+            "INSERT INTO t VALUES (1)"
+        )
+    with eng.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar() == 1
+    eng.dispose()
+
+
 def test_url_from_environment_then_default(monkeypatch) -> None:
     monkeypatch.delenv("KEXIE_DATABASE_URL", raising=False)
     assert resolve_url() == "sqlite:///kexie.db"

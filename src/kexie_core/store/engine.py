@@ -38,8 +38,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 def _sqlite_begin(conn: Any) -> None:
     # Readers opt into a deferred transaction (``execution_options(sqlite_deferred=True)``) so
-    # they never wait for a writer under WAL.
-    if conn.get_execution_options().get("sqlite_deferred"):
+    # they never wait for a writer under WAL; an AUTOCOMMIT connection gets no transaction.
+    options = conn.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return
+    if options.get("sqlite_deferred"):
         conn.exec_driver_sql("BEGIN")
     else:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
