@@ -134,3 +134,16 @@ def test_report_group_is_open_for_extension(cli) -> None:
     for name in ("submit", "return", "accept", "reopen", "status"):
         assert name in help_text
     assert json.loads(cli("report", "list", "--format", "json").stdout) == []
+
+
+def test_show_masks_personal_numbers_typed_into_the_narrative_and_reasons(cli) -> None:
+    typed = "联系人王敏 13912345678，身份证 11010519491231002X，座机 0539-8123456。"
+    cli(*AS_YISHUI, "report", "submit", "-p", "2026Q1", "--narrative", typed, "--on", "2026-04-08")
+    cli("report", "return", "-u", "371323", "-p", "2026Q1", "--reason", f"请核实 {typed}")
+    for fmt in ("table", "json"):
+        out = cli(*AS_YISHUI, "report", "show", "-p", "2026Q1", "--format", fmt).stdout
+        for number in ("13912345678", "11010519491231002X", "8123456"):
+            assert number not in out, (fmt, number)
+        assert "139****5678" in out and "110**************X" in out
+    listed = cli("report", "list", "-p", "2026Q1", "--format", "json").stdout
+    assert "13912345678" not in listed

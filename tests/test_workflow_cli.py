@@ -83,3 +83,23 @@ def test_tasks(cli) -> None:
     table = cli("tasks", "list", "--on", "2026-08-10").stdout
     assert "已办结" in table
     cli("--as", "371302", "tasks", "show", "1", expect=4)
+
+
+def test_typed_personal_numbers_are_masked_in_every_format(cli) -> None:
+    typed = "联系 13912345678（身份证 11010519491231002X）"
+    cli("--as", "371323-YC", "matters", "new", "--title", "求助 13912345678",
+        "--text", typed, "--occurred-on", "2026-07-01", "--on", "2026-07-02")  # fmt: skip
+    cli("--as", "371323", "suggestions", "new", "--title", "建议", "--text", typed,
+        "--author", "YS001", "--on", "2026-07-03")  # fmt: skip
+    for command in (
+        ("matters", "show", "1"),
+        ("matters", "list"),
+        ("suggestions", "show", "1"),
+        ("suggestions", "list"),
+    ):
+        for fmt in ("table", "csv", "json"):
+            if fmt == "csv" and command[1] == "show":
+                continue
+            out = cli(*command, "--format", fmt).stdout
+            assert "13912345678" not in out and "11010519491231002X" not in out, (command, fmt)
+    assert "139****5678" in cli("matters", "show", "1").stdout

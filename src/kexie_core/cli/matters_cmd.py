@@ -9,7 +9,7 @@ import click
 
 from ..workflow import Matter, Matters, Urgency
 from .context import CliContext, pass_ctx
-from .output import FACT_COLUMNS, Column, emit, facts, format_option
+from .output import FACT_COLUMNS, Column, emit, facts, format_option, masked
 from .workflow_options import DATE, done, on_option, period_option, text_or_file, to_json
 
 
@@ -147,7 +147,7 @@ def show(obj: CliContext, matter_id: int, fmt: str) -> None:
     lines.append({"field": obj.t("签收说明", "note"), "value": m.ack_note})
     emit(lines, FACT_COLUMNS, fmt=fmt, lang=obj.lang)
     if fmt == "table":
-        click.echo(m.text)
+        click.echo(masked(m.text))
 
 
 @matters.command("stats")

@@ -14,9 +14,32 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from ..documents.privacy import scrub
 from ..model.dates import parse_date
 
 FORMATS = ("table", "csv", "json")
+
+#: Fields holding text a clerk typed (a narrative, a reason, a matter's text…). A phone or ID
+#: number typed into one must not come back out in full, so the command line masks ID- and
+#: phone-like numbers in them, as report documents do (``documents.privacy.scrub``).
+FREE_TEXT = frozenset(
+    {"narrative", "reason", "text", "title", "goal", "note", "ack_note", "outcome_note",
+     "completion_note", "decision_note"}
+)  # fmt: skip
+
+
+def masked(value: Any) -> Any:
+    """Free text with ID- and phone-like numbers masked; anything else as it is."""
+    return scrub(value) if isinstance(value, str) else value
+
+
+def mask_free_text(data: Any) -> Any:
+    """``data`` (dicts and lists, as for JSON) with every ``FREE_TEXT`` field masked."""
+    if isinstance(data, dict):
+        return {k: masked(v) if k in FREE_TEXT else mask_free_text(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [mask_free_text(v) for v in data]
+    return data
 
 
 @dataclass(frozen=True)
@@ -50,7 +73,7 @@ def emit(
     """Write ``rows`` in ``fmt``. JSON keys are the English keys; table and CSV headers follow
     ``lang`` (Chinese by default)."""
     out = out or sys.stdout
-    rows = list(rows)
+    rows = [mask_free_text(r) for r in rows]
     if fmt == "json":
         data = [{c.key: _plain(r.get(c.key)) for c in columns} for r in rows]
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -82,7 +105,11 @@ FACT_COLUMNS = (Column("field", "项目", "field"), Column("value", "内容", "v
 
 def facts(columns: Sequence[Column], row: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     """One record as (field, value) lines, for ``show`` commands."""
-    return [{"field": c.label(lang), "value": row.get(c.key)} for c in columns]
+    return [
+        {"field": c.label(lang), "value": masked(row.get(c.key)) if c.key in FREE_TEXT
+         else row.get(c.key)}
+        for c in columns
+    ]  # fmt: skip
 
 
 class DateParam(click.ParamType):

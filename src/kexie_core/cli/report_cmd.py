@@ -16,7 +16,7 @@ from ..workflow import Completeness, Report, Reports, ReportStatus
 from ..workflow.completeness import STATE_LABELS
 from ..workflow.config import current_config, reset_config, set_config
 from .context import CliContext, echo_err, pass_ctx
-from .output import Column, emit, format_option
+from .output import Column, emit, format_option, masked
 from .workflow_options import (
     done,
     on_option,
@@ -182,7 +182,7 @@ def show(obj: CliContext, period: str, unit: str | None, all_metrics: bool, fmt:
         (obj.t("是否逾期", "late"), "" if r.late is None else obj.t(*_yes_no(r.late))),
         (obj.t("报送单位", "submitted by"), r.submitted_by),
         (obj.t("审核单位", "reviewed by"), r.reviewed_by),
-        (obj.t("退回/重开理由", "reason"), r.reason),
+        (obj.t("退回/重开理由", "reason"), masked(r.reason)),
         (obj.t("版次", "revision"), r.revision),
     ]
     emit(
@@ -192,7 +192,7 @@ def show(obj: CliContext, period: str, unit: str | None, all_metrics: bool, fmt:
         title=obj.t(f"{_summary(obj, r)} 工作报告", f"work report {_summary(obj, r)}"),
     )
     if r.narrative:
-        click.echo(r.narrative)
+        click.echo(masked(r.narrative))
     if metrics:
         emit(
             metrics,

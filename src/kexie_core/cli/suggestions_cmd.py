@@ -9,7 +9,7 @@ import click
 
 from ..workflow import Suggestion, Suggestions, SuggestionStatus
 from .context import CliContext, pass_ctx
-from .output import FACT_COLUMNS, Column, emit, facts, format_option
+from .output import FACT_COLUMNS, Column, emit, facts, format_option, masked
 from .workflow_options import done, on_option, period_option, text_or_file, to_json
 
 
@@ -151,7 +151,7 @@ def show(obj: CliContext, suggestion_id: int, fmt: str) -> None:
     lines.append({"field": obj.t("办理结果", "outcome"), "value": s.outcome_note})
     emit(lines, FACT_COLUMNS, fmt=fmt, lang=obj.lang)
     if fmt == "table":
-        click.echo(s.text)
+        click.echo(masked(s.text))
 
 
 @suggestions.command("stats")

@@ -12,7 +12,7 @@ import click
 from ..model.identifiers import mask_phone
 from ..store.scope import ScopeError
 from .context import CliContext
-from .output import DATE
+from .output import DATE, mask_free_text
 
 
 def on_option(help_text: str) -> Any:
@@ -45,7 +45,7 @@ def to_json(data: Any) -> str:
             return value.isoformat()
         raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
-    return json.dumps(data, ensure_ascii=False, indent=2, default=default)
+    return json.dumps(mask_free_text(data), ensure_ascii=False, indent=2, default=default)
 
 
 def phone_for_output(obj: CliContext, phone: str | None, include_personal: bool) -> str | None:
