@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from click.testing import CliRunner
@@ -118,6 +121,16 @@ def test_demo_command_builds_database_and_report_bundle(tmp_path, monkeypatch) -
     report = json.loads((reports / "371300_2026.json").read_text(encoding="utf-8"))
     headline = {row["key"]: row["value"] for row in report["headline"]}
     assert _find_value(printed, "371300", "members.count") == headline["members.count"]
+
+    # The README's Python example runs against this database as it stands.
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"## From Python\n\n```python\n(.*?)```", readme, re.S)
+    assert example is not None
+    code = example.group(1).replace("sqlite:///build/demo/kexie.db", url)
+    scope: dict[str, Any] = {}
+    exec(compile(code, "README.md", "exec"), scope)
+    assert scope["table"].value("371323", "work_items", own=True) >= 1
+    scope["ws"].close()
 
     # Workflow states are all there.
     with Workspace.open(url) as ws, ws.engine.connect() as conn:
