@@ -38,6 +38,7 @@ def test_failing_exporter_is_isolated(
     assert list(tmp_path.glob("*.part")) == []
     good = kexie_cli("export", "units", "--format", "csv", "--out", str(tmp_path / "u.csv"))
     assert good.exit_code == 0 and (tmp_path / "u.csv").exists()
+    assert "已导出 7 条组织单元记录" in good.stderr
 
 
 def test_import_names_the_inner_details_field(kexie_linyi, kexie_cli, tmp_path) -> None:

@@ -147,3 +147,21 @@ def test_show_masks_personal_numbers_typed_into_the_narrative_and_reasons(cli) -
         assert "139****5678" in out and "110**************X" in out
     listed = cli("report", "list", "-p", "2026Q1", "--format", "json").stdout
     assert "13912345678" not in listed
+
+
+def test_common_errors_are_explained_in_chinese_then_english(cli) -> None:
+    outside = cli(*AS_YISHUI, "units", "tree", "--unit", "371302", expect=3).stderr
+    assert "无权查看或修改单位 371302：它不在 371323 的下级范围内" in outside
+    assert "outside 371323's subtree" in outside
+    unknown = cli("--as", "NOPE", "units", "tree", expect=4).stderr
+    assert "单位 NOPE 不存在" in unknown and "does not exist" in unknown
+    missing = cli("report", "return", "-u", "371323", "-p", "2026Q1", "--reason", "x", expect=4)
+    assert "还没有 2026Q1 的报告" in missing.stderr
+    cli(*AS_YISHUI, "report", "submit", "-p", "2026Q1", "--on", "2026-04-08")
+    own = cli(*AS_YISHUI, "report", "accept", "-u", "371323", "-p", "2026Q1", expect=3).stderr
+    assert "不能审核通过（accept）本单位的报告" in own and "its own report" in own
+    cli("report", "accept", "-u", "371323", "-p", "2026Q1")
+    again = cli(*AS_YISHUI, "report", "submit", "-p", "2026Q1", expect=1).stderr
+    assert "不能报送；现在可以：重新打开（reopen）" in again and "possible now: reopen" in again
+    rubric = cli("evaluate", "--period", "2026", "--rubric", "本市细则.toml", expect=None).stderr
+    assert "考核细则文件 本市细则.toml 不存在" in rubric

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..ledger.columns import KINDS
 from ..ledger.export import export_records
 from ..ledger.importer import KIND_NAMES
 from .context import CliContext, pass_ctx
@@ -85,8 +86,12 @@ def export(
     os.replace(partial, out)
     if out is not None:
         shown = f"{count} " if isinstance(count, int) else ""
+        name = KINDS[kind].zh_name if kind in KINDS else kind
         click.echo(
-            obj.t(f"已导出 {shown}条{kind}记录：{out}", f"exported {shown}{kind} records: {out}"),
+            obj.t(
+                f"已导出 {count} 条{name}记录：{out}" if shown else f"已导出{name}记录：{out}",
+                f"exported {shown}{kind} records: {out}",
+            ),
             err=True,
         )
 

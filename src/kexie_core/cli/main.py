@@ -30,6 +30,7 @@ from ..store.scope import NotFound, ScopeError
 from ..store.tree import TreeError
 from ..workspace import SchemaError
 from .context import CliContext
+from .errors import error_text
 
 #: Errors a user can fix, printed as one message without a traceback.
 USER_ERRORS: tuple[type[BaseException], ...] = (
@@ -83,7 +84,7 @@ class KexieGroup(click.Group):
             if not isinstance(exc, PluginError):  # a PluginError names its failures itself
                 # Load warnings too: "unknown work kind" may be a plug-in that did not import.
                 self._report(ctx, mark)
-            click.echo(f"错误 Error: {exc}", err=True)
+            click.echo(f"错误 Error: {error_text(str(exc))}", err=True)
             if isinstance(exc, PluginError):
                 for failure in exc.failures:  # strict mode: the author wants the traceback
                     click.echo(failure.detail, err=True, nl=False)

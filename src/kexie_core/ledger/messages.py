@@ -139,7 +139,7 @@ _CATALOGUE: tuple[tuple[str, str, str], ...] = (
     (r"kind (\S+) belongs to area (\S+), not (\S+)", "事项类型 {0} 属于领域 {1}，不是 {2}", "area"),
     (
         r"(\S+) falls in (\S+), and the report of (.+?) for (\S+) was accepted.*",
-        "{0} 属于 {1}，{2} 的 {3} 报告已审核通过、数据已冻结；请审核单位先退回该报告"
+        "{0} 属于 {1}，{2} 的 {3} 报告已审核通过、数据已冻结；请审核单位先重新打开该报告"
         "（kexie report reopen）",
         "started_on",
     ),
