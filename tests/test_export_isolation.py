@@ -4,9 +4,13 @@ an import error inside a work item's details names the inner field."""
 from __future__ import annotations
 
 import csv
+import io
 from typing import Any
 
+import pytest
+
 from kexie_core import hookimpl
+from kexie_core.ledger.export import export_records
 from kexie_core.plugin.contributions import Exporter
 
 
@@ -53,3 +57,20 @@ def test_import_names_the_inner_details_field(kexie_linyi, kexie_cli, tmp_path) 
         rows = list(csv.reader(handle))
     text = " ".join(" ".join(r) for r in rows[1:])
     assert "days" in text and "详情" in text
+
+
+def test_a_closed_pipe_is_not_blamed_on_the_exporter(kexie_linyi, kexie_plugins) -> None:
+    """``kexie export … | head``: the reader going away is not a plug-in failure."""
+    exporter = next(e for e in kexie_plugins.exporters() if e.key == "json")
+
+    class Closed(io.BytesIO):
+        def write(self, data: Any) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    records = export_records(kexie_linyi, "units")
+    with (
+        pytest.raises(BrokenPipeError),
+        kexie_plugins.guard(exporter.plugin, f"exporter {exporter.key}"),
+    ):
+        exporter.write(records, Closed(), lang="zh")
+    assert not kexie_plugins.failures

@@ -159,6 +159,8 @@ class PluginHost:
             if self.strict:  # already recorded by an inner guard or hook call
                 raise
             state.failed = True
+        except BrokenPipeError:
+            raise  # the reader went away (``kexie export … | head``): not the plug-in's fault
         except PLUGIN_EXCEPTIONS as exc:
             state.failed = True
             state.failure = self.record_failure(plugin, where, exc)
