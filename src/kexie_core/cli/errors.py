@@ -11,20 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-_ACTIONS = {
-    "new": "新建（new）",
-    "edit": "修改（edit）",
-    "submit": "报送（submit）",
-    "accept": "审核通过（accept）",
-    "return": "退回（return）",
-    "reopen": "重新打开（reopen）",
-}
-_DONE = {
-    "submitted": "报送",
-    "accepted": "审核通过",
-    "returned": "退回",
-    "reopened": "重新打开",
-}
+from ..workflow.states import ACTION_LABELS
+
+_ACTIONS = {action: f"{zh}（{action}）" for action, (zh, _) in ACTION_LABELS.items()}
+#: The past participles report messages use ("it cannot be submitted").
+_DONE = {"submitted": "报送", "accepted": "审核通过", "returned": "退回", "reopened": "重新打开"}
 
 
 def _actions(text: str) -> str:

@@ -15,6 +15,7 @@ from ..model.period import Period
 from ..workflow import Completeness, Report, Reports, ReportStatus
 from ..workflow.completeness import STATE_LABELS
 from ..workflow.config import current_config, reset_config, set_config
+from ..workflow.states import ACTION_LABELS
 from .context import CliContext, echo_err, pass_ctx
 from .output import Column, emit, format_option, masked
 from .workflow_options import (
@@ -201,6 +202,8 @@ def show(obj: CliContext, period: str, unit: str | None, all_metrics: bool, fmt:
             title=obj.t("报送时指标", "figures as submitted"),
         )
     for event in history:
+        labels = ACTION_LABELS.get(event["action"])
+        event["action_label"] = obj.t(*labels) if labels else event["action"]
         event["from_label"] = _status_label(obj, event["from_status"])
         event["to_label"] = _status_label(obj, event["to_status"])
     emit(
@@ -208,7 +211,7 @@ def show(obj: CliContext, period: str, unit: str | None, all_metrics: bool, fmt:
         [
             Column("at", "时间", "at"),
             Column("actor", "操作单位", "by"),
-            Column("action", "操作", "action"),
+            Column("action_label", "操作", "action"),
             Column("from_label", "原状态", "from"),
             Column("to_label", "新状态", "to"),
             Column("reason", "理由", "reason"),

@@ -100,6 +100,14 @@ TRANSITIONS: dict[str, Transition] = {
     )
 }
 
+#: Every action a report's history records, in Chinese and English: the transitions, and the
+#: two steps that change no status.
+ACTION_LABELS: dict[str, tuple[str, str]] = {
+    "new": ("新建", "new"),
+    "edit": ("修改", "edit"),
+    **{t.action: (t.label_zh, t.label_en) for t in TRANSITIONS.values()},
+}
+
 #: Statuses in which the unit may still change the narrative (the report is in its hands).
 EDITABLE: frozenset[ReportStatus] = frozenset({_S.DRAFT, _S.RETURNED, _S.REOPENED})
 
