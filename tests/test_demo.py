@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from kexie_core import MemberIn, Workspace
 from kexie_core.cli import build_cli
 from kexie_core.demo import generate
+from kexie_core.people.festivals import Festival, festival_date
 from kexie_core.plugin.host import PluginHost
 from kexie_core.store.all_tables import metadata
 from kexie_core.testing import TEST_KEY
@@ -74,6 +75,15 @@ def test_demo_is_a_realistic_linyi_network(kexie_workspace) -> None:
     assert years == {2025, 2026}
     assert experts >= 1 and phd >= 5
     assert summary.counts["members"] == 2000
+    # A festival visit comes in the three weeks before its festival (no 中秋节 visit in January).
+    visits = [w for w in root.work_items() if w.kind == "expert_visit"]
+    festive = [w for w in visits if w.details.get("occasion") == "festival"]
+    assert festive and len(festive) < len(visits)
+    for w in festive:
+        day = festival_date(Festival(w.details["festival"]), w.started_on.year)
+        if day < w.started_on:  # a visit late in December, before next year's Spring Festival
+            day = festival_date(Festival(w.details["festival"]), w.started_on.year + 1)
+        assert 0 <= (day - w.started_on).days <= 21, (w.started_on, w.details)
     # The generated rows pass the library's own validation (a member read back re-validates),
     # and the demo leaves the database usable for ordinary writes (sequences moved on).
     member = root.members()[0]

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from ..model.enums import Area, HostCategory, PlatformKind, UnitKind
 from ..model.identifiers import hash_identifier, make_resident_id, make_uscc, mask_resident_id
+from ..people.festivals import festivals_between
 from ..store import audit, tree
 from ..store.tables import (
     honour_t,
@@ -419,7 +420,7 @@ class _Builder:
                     area = r.choice(areas)
                     kind = r.choice(by_area[area])
                     start = first + timedelta(days=r.randrange(span + 1))
-                    details = _details(r, kind)
+                    details = _details(r, kind, start)
                     if kind == "expert_visit":
                         expert = expert_near(unit.id)
                         if expert is not None:
@@ -518,7 +519,7 @@ _CHANNELS = (
 _FESTIVALS = ("spring_festival", "mid_autumn", "double_ninth", "national_day", "st_workers_day")
 
 
-def _details(r: random.Random, kind: str) -> dict[str, Any]:
+def _details(r: random.Random, kind: str, start: date) -> dict[str, Any]:
     if kind in ("publicity_output", "exemplar_publicity"):
         return {"channel": r.choice(_CHANNELS), "reach": r.randrange(100, 50_000)}
     if kind in ("training", "staff_training"):
@@ -538,7 +539,14 @@ def _details(r: random.Random, kind: str) -> dict[str, Any]:
         )
         details: dict[str, Any] = {"occasion": occasion}
         if occasion == "festival":
-            details["festival"] = r.choice(_FESTIVALS)
+            r.choice(_FESTIVALS)  # still drawn: the rest of the demo stays as it was
+            # The festival the visit comes before (the three weeks leading up to it); a visit
+            # with none that close is a routine one.
+            near = next(festivals_between(start, start + timedelta(days=21)), None)
+            if near is None:
+                details["occasion"] = "routine"
+            else:
+                details["festival"] = near[0].value
         return details
     return {}
 
