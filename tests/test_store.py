@@ -129,6 +129,21 @@ def test_no_key_configured_is_a_clear_error(tmp_path, monkeypatch) -> None:
         ws.key()
 
 
+def test_a_lost_key_is_not_sent_to_kexie_init(tmp_path, monkeypatch) -> None:
+    """The database was initialised with a key that is not found now (another folder, say):
+    `kexie init` would make a new one that the database refuses, so the message says to set
+    the old one."""
+    monkeypatch.delenv(keys.ENV_KEY, raising=False)
+    monkeypatch.delenv(keys.ENV_KEY_FILE, raising=False)
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    ws = Workspace.open(url, plugins=PluginHost())
+    ws.init()
+    (tmp_path / "k.db.key").unlink()
+    with pytest.raises(keys.KeyError_, match="were made with one") as info:
+        Workspace.open(url, plugins=PluginHost()).key()
+    assert "kexie init" not in str(info.value) and keys.ENV_KEY in str(info.value)
+
+
 def test_database_errors_never_echo_personal_numbers(kexie_linyi) -> None:
     root = kexie_linyi
     root.add_member({"member_no": "P1", "name": "甲", "unit": "371323", "phone": "13912345678"})

@@ -133,12 +133,23 @@ class Workspace:
         """The ID-hash key; checked against the fingerprint the database keeps."""
         key = self._key or keys.load_key(self.url)
         if key is None:
-            if required:
+            if not required:
+                return None
+            with self.engine.connect() as conn:
+                made = conn.execute(
+                    sa.select(setting_t.c.value).where(setting_t.c.key == KEY_FINGERPRINT)
+                ).scalar()
+            if made is not None:
+                # `kexie init` would make a new key, which this database would refuse.
                 raise keys.KeyError_(
-                    "no key is configured for hashing ID numbers: run `kexie init`, or set "
-                    f"{keys.ENV_KEY} or {keys.ENV_KEY_FILE}"
+                    "no key is configured, and this database's ID hashes were made with one: "
+                    f"set {keys.ENV_KEY} or {keys.ENV_KEY_FILE} to that key (kept where it was "
+                    f"made, e.g. {keys.key_file(self.url)})"
                 )
-            return None
+            raise keys.KeyError_(
+                "no key is configured for hashing ID numbers: run `kexie init`, or set "
+                f"{keys.ENV_KEY} or {keys.ENV_KEY_FILE}"
+            )
         with self.engine.connect() as conn:
             stored = conn.execute(
                 sa.select(setting_t.c.value).where(setting_t.c.key == KEY_FINGERPRINT)
