@@ -160,3 +160,9 @@ def _find_value(printed: list[dict], code: str, key: str):
         if row["unit_code"] == code and row["metric"] == key:
             return row["subtree"]
     raise AssertionError(f"{code} {key} not in {str(printed)[:300]}")
+
+
+def test_demo_refuses_a_database_that_has_data_with_a_message(kexie_linyi, kexie_cli, tmp_path):
+    refused = kexie_cli("demo", "--out", str(tmp_path / "d"), "--no-documents", expect=1)
+    assert "演示数据需要一个空数据库" in refused.stderr and "empty database" in refused.stderr
+    assert refused.exception is None or isinstance(refused.exception, SystemExit)

@@ -74,3 +74,27 @@ def test_a_closed_pipe_is_not_blamed_on_the_exporter(kexie_linyi, kexie_plugins)
     ):
         exporter.write(records, Closed(), lang="zh")
     assert not kexie_plugins.failures
+
+
+class PickyLedger:
+    """A county layout that only takes work items: anything else is the clerk's mistake."""
+
+    @hookimpl
+    def kexie_register_exporters(self) -> list[Exporter]:
+        def write(records: Any, out: Any, **options: Any) -> int:
+            with open(out, "wb") as handle:
+                handle.write(b"half")
+            raise ValueError("兰山区台账只能导出工作事项 / only work items")
+
+        return [Exporter("picky", "台账", "ledger", ".txt", frozenset({"records"}), write)]
+
+
+def test_an_exporters_value_error_is_bad_input_not_a_plugin_failure(
+    kexie_linyi, kexie_register_plugin, kexie_cli, kexie_plugins, tmp_path
+) -> None:
+    kexie_register_plugin(PickyLedger(), "picky-county")
+    target = tmp_path / "台账.txt"
+    result = kexie_cli("export", "units", "--format", "picky", "--out", str(target), expect=1)
+    assert "兰山区台账只能导出工作事项" in result.stderr
+    assert not target.exists() and list(tmp_path.glob("*.part")) == []
+    assert not kexie_plugins.failures

@@ -118,9 +118,11 @@ def test_a_plugin_command_that_crashes_is_named_and_strict_mode_keeps_the_traceb
         result.stderr
     )
     assert "Traceback" not in result.output
+    # Strict mode (docs/plugins.md): the failure with its traceback, exit status 2.
     lenient.strict = True
-    strict = cli("crash", expect=1)
-    assert isinstance(strict.exception, KeyError)
+    strict = cli("crash", expect=2)
+    assert "plug-in 'crasher' failed in command crash" in strict.stderr
+    assert "Traceback" in strict.stderr and "column 工作量 not found" in strict.stderr
 
 
 def test_a_raising_validation_rule_never_holds_a_record_back(kexie_linyi, lenient) -> None:
@@ -260,3 +262,20 @@ def test_a_metric_that_raises_leaves_kexie_metrics_and_plugins_working(
     listed = {r["name"]: r for r in cli.json("plugins")}
     assert listed["county"]["status"] == "failed"
     assert listed["county"]["contributes"] == {"metric": ["county.items", "county.broken"]}
+
+
+def test_a_missing_command_warns_of_the_plugins_that_did_not_load(kexie_linyi, lenient) -> None:
+    """A clerk types a plug-in's command after the plug-in failed to load: the usage error
+    comes with the reason (docs/plugins.md: each command warns)."""
+
+    class CommandsRaise:
+        @hookimpl
+        def kexie_register_commands(self, cli):
+            raise ImportError("No module named 'lanshan_missing_dependency'")
+
+    lenient.register(CommandsRaise(), "lanshan")
+    cli = cli_runner(lenient, kexie_linyi.workspace.url)
+    missing = cli("lanshan", "lectures", expect=2)
+    assert "No such command 'lanshan'" in missing.stderr
+    assert "lanshan" in missing.stderr.split("No such command")[0]
+    assert "警告 Warning" in missing.stderr

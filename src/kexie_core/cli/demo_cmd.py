@@ -10,6 +10,7 @@ import click
 
 from ..demo import SIZES, generate
 from ..demo.bundle import write_bundle
+from ..demo.generator import DemoError
 from ..workspace import Workspace
 from .context import CliContext, pass_ctx
 from .output import Column, emit
@@ -80,7 +81,8 @@ def demo(
     assignments, and the report bundle in OUT/reports: the municipal association's report for
     the year in every format, and each county's and zone's latest quarterly report.
 
-    The database is OUT/kexie.db unless --db is given.
+    The database is OUT/kexie.db unless --db (or KEXIE_DATABASE_URL) names another, which must
+    be empty: on PostgreSQL, a new database or schema.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     url = obj.db or f"sqlite:///{out_dir / 'kexie.db'}"
@@ -99,7 +101,13 @@ def demo(
     try:
         ws.init()
         day = today.date() if isinstance(today, datetime) else date.today()
-        summary = generate(ws, size=size, seed=seed, today=day)
+        try:
+            summary = generate(ws, size=size, seed=seed, today=day)
+        except DemoError as exc:
+            raise click.ClickException(
+                "演示数据需要一个空数据库：请用新的 --out，或 --db 指向空的数据库（库或 schema）"
+                f" / {exc}"
+            ) from None
         bundle = (
             write_bundle(ws, out_dir / "reports", today=day, lang=obj.lang) if documents else None
         )

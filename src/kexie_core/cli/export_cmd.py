@@ -70,16 +70,22 @@ def export(
     if out is None and fmt not in TEXT_FORMATS:
         out = Path(f"{kind}{exporter.suffix}")
     host = session.plugins
+    # An exporter's ValueError is bad input for the clerk (docs/plugins.md): exit 1, its message.
+    bad_input = (ValueError,)
     if out is None:
-        with host.guard(exporter.plugin, f"exporter {exporter.key}"):
+        with host.guard(exporter.plugin, f"exporter {exporter.key}", passes=bad_input):
             exporter.write(records, sys.stdout.buffer, lang=lang or obj.lang)
         return
     # Write beside the target and rename on success: a failing exporter (a plug-in's, say)
     # is reported against its plug-in and never leaves a half-written file.
     partial = out.with_name(f".{out.name}.part")
     count = None
-    with host.guard(exporter.plugin, f"exporter {exporter.key}") as guard:
-        count = exporter.write(records, partial, lang=lang or obj.lang)
+    try:
+        with host.guard(exporter.plugin, f"exporter {exporter.key}", passes=bad_input) as guard:
+            count = exporter.write(records, partial, lang=lang or obj.lang)
+    except ValueError:
+        partial.unlink(missing_ok=True)
+        raise
     if guard.failed:
         partial.unlink(missing_ok=True)
         return

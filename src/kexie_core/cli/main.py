@@ -74,8 +74,9 @@ class KexieGroup(click.Group):
         mark = len(host.failures) if host is not None else 0
         try:
             result = super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            self._report(ctx, mark, warnings=False)
+        except (click.exceptions.Exit, click.ClickException, click.Abort) as exc:
+            # "No such command" may be a plug-in's command whose plug-in did not load: say so.
+            self._report(ctx, mark, warnings=isinstance(exc, click.UsageError))
             raise
         except USER_ERRORS as exc:
             code = next((c for t, c in EXIT_CODES.items() if isinstance(exc, t)), 1)
@@ -91,9 +92,15 @@ class KexieGroup(click.Group):
             ctx.exit(code)
         except Exception as exc:
             owner = host.command_owners.get(ctx.invoked_subcommand or "") if host else None
-            if host is None or owner is None or host.strict:
-                raise  # a bug in kexie-core, or strict mode: keep the traceback
-            host.record_failure(owner, f"command {ctx.invoked_subcommand}", exc)
+            if host is None or owner is None:
+                raise  # a bug in kexie-core: keep the traceback
+            try:
+                host.record_failure(owner, f"command {ctx.invoked_subcommand}", exc)
+            except PluginError as strict:  # strict mode: the failure with its traceback
+                click.echo(f"错误 Error: {strict}", err=True)
+                for failure in strict.failures:
+                    click.echo(failure.detail, err=True, nl=False)
+                ctx.exit(EXIT_PLUGIN_FAILED)
             self._report(ctx, mark)
             ctx.exit(EXIT_PLUGIN_FAILED)
         if self._report(ctx, mark):

@@ -139,7 +139,9 @@ class PluginHost:
         return self._record(PluginFailure.from_exception(plugin, Stage.CALL, exc, where), exc)
 
     @contextmanager
-    def guard(self, plugin: str, where: str) -> Iterator[Guard]:
+    def guard(
+        self, plugin: str, where: str, *, passes: tuple[type[BaseException], ...] = ()
+    ) -> Iterator[Guard]:
         """Run a plug-in's code (a metric's compute, an exporter's write) in isolation.
 
         An exception is recorded against ``plugin`` and swallowed (re-raised as ``PluginError``
@@ -151,10 +153,15 @@ class PluginHost:
                 values = metric.compute(conn, units, period)
             if g.failed:
                 continue
+
+        ``passes``: exceptions that are not the plug-in's failure and go on to the caller (a
+        records exporter's ``ValueError`` is the clerk's bad input).
         """
         state = Guard(plugin, where)
         try:
             yield state
+        except passes:
+            raise
         except PluginError:
             if self.strict:  # already recorded by an inner guard or hook call
                 raise
