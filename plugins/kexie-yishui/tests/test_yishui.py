@@ -134,6 +134,6 @@ def test_the_county_ledger_workbook(yishui, kexie_cli, tmp_path) -> None:
 
 def test_the_ledger_holds_work_items_only(yishui, kexie_cli, tmp_path) -> None:
     out = tmp_path / "units.xlsx"
-    # The exporter refuses; the refusal is reported against the plug-in (exit status 2).
-    done = kexie_cli("export", "units", "--format", "yishui-ledger", "--out", str(out), expect=2)
-    assert "只能导出工作事项" in done.stderr
+    # The exporter refuses with a ValueError: the clerk's bad input, exit status 1, no file.
+    done = kexie_cli("export", "units", "--format", "yishui-ledger", "--out", str(out), expect=1)
+    assert "只能导出工作事项" in done.stderr and not out.exists()
