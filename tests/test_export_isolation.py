@@ -14,25 +14,26 @@ from kexie_core.ledger.export import export_records
 from kexie_core.plugin.contributions import Exporter
 
 
-class BrokenLedger:
+class HalfWritingLedger:
+    """A county layout that writes half a file, then raises ``error``."""
+
+    def __init__(self, key: str, error: Exception) -> None:
+        self.key, self.error = key, error
+
     @hookimpl
     def kexie_register_exporters(self) -> list[Exporter]:
         def write(records: Any, out: Any, **options: Any) -> int:
             with open(out, "wb") as handle:
                 handle.write(b"half a ledger")
-            raise OSError("disk full")
+            raise self.error
 
-        return [
-            Exporter(
-                "broken-ledger", "坏台账", "broken ledger", ".xlsx", frozenset({"records"}), write
-            )
-        ]
+        return [Exporter(self.key, "台账", "ledger", ".xlsx", frozenset({"records"}), write)]
 
 
 def test_failing_exporter_is_isolated(
     kexie_linyi, kexie_register_plugin, kexie_cli, tmp_path
 ) -> None:
-    kexie_register_plugin(BrokenLedger(), "broken-county")
+    kexie_register_plugin(HalfWritingLedger("broken-ledger", OSError("disk full")), "broken-county")
     target = tmp_path / "台账.xlsx"
     result = kexie_cli(
         "export", "units", "--format", "broken-ledger", "--out", str(target), expect=2
@@ -76,23 +77,12 @@ def test_a_closed_pipe_is_not_blamed_on_the_exporter(kexie_linyi, kexie_plugins)
     assert not kexie_plugins.failures
 
 
-class PickyLedger:
-    """A county layout that only takes work items: anything else is the clerk's mistake."""
-
-    @hookimpl
-    def kexie_register_exporters(self) -> list[Exporter]:
-        def write(records: Any, out: Any, **options: Any) -> int:
-            with open(out, "wb") as handle:
-                handle.write(b"half")
-            raise ValueError("兰山区台账只能导出工作事项 / only work items")
-
-        return [Exporter("picky", "台账", "ledger", ".txt", frozenset({"records"}), write)]
-
-
 def test_an_exporters_value_error_is_bad_input_not_a_plugin_failure(
     kexie_linyi, kexie_register_plugin, kexie_cli, kexie_plugins, tmp_path
 ) -> None:
-    kexie_register_plugin(PickyLedger(), "picky-county")
+    # A county layout that only takes work items: anything else is the clerk's mistake.
+    refusal = ValueError("兰山区台账只能导出工作事项 / only work items")
+    kexie_register_plugin(HalfWritingLedger("picky", refusal), "picky-county")
     target = tmp_path / "台账.txt"
     result = kexie_cli("export", "units", "--format", "picky", "--out", str(target), expect=1)
     assert "兰山区台账只能导出工作事项" in result.stderr
