@@ -564,3 +564,27 @@ def make_uscc(division_code: str, serial: int, *, authority: str = "9", category
     body = f"{serial:08d}"
     first17 = authority + category + code + body + _org_check_char(body)
     return first17 + uscc_check_char(first17)
+
+
+# --------------------------------------------------------------- numbers in free text
+
+# Digit runs not glued to other digits, so unit codes (371323), dates and counts are left alone.
+_TEXT_RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])([0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
+_TEXT_MOBILE = re.compile(r"(?<![0-9])(?:\+?86[ -]?)?(1[3-9][0-9](?:[ -]?[0-9]{4}){2})(?![0-9])")
+_TEXT_LANDLINE = re.compile(r"(?<![0-9])(0[1-9][0-9]{1,2}[ -]?[2-9][0-9]{6,7})(?![0-9])")
+
+
+def mask_personal_numbers(text: str) -> str:
+    """``text`` (a narrative, a title, an error message…) with every resident-ID-like and
+    phone-like number masked as the rest of the package masks them. Used wherever free text or a
+    message could carry one out: reports, the command line, plug-in failures."""
+    text = _TEXT_RESIDENT_ID.sub(lambda m: mask_resident_id(m.group(1)), text)
+    text = _TEXT_MOBILE.sub(
+        lambda m: mask_phone(m.group(1).replace(" ", "").replace("-", "")), text
+    )
+    return _TEXT_LANDLINE.sub(lambda m: mask_phone(m.group(1)), text)
+
+
+def contains_personal_number(text: str) -> bool:
+    """Whether ``text`` still holds something that looks like an ID or phone number."""
+    return any(p.search(text) for p in (_TEXT_RESIDENT_ID, _TEXT_MOBILE, _TEXT_LANDLINE))

@@ -7,13 +7,12 @@ at its end, ``kexie plugins`` can show them, and strict mode can turn them into 
 
 from __future__ import annotations
 
-import re
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ..model.identifiers import mask_phone, mask_resident_id
+from ..model.identifiers import mask_personal_numbers
 
 
 class PluginError(RuntimeError):
@@ -99,13 +98,7 @@ def describe_exception(exc: BaseException) -> str:
     return redact(text)
 
 
-# A plug-in's exception may quote the record it was looking at. Resident ID numbers (18
-# characters, or the old 15 digits) and mobile numbers are masked wherever they stand alone.
-_RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9]{9}(?![0-9])")
-
-
 def redact(text: str) -> str:
-    """Mask anything in ``text`` that looks like a resident ID or mobile phone number."""
-    text = _RESIDENT_ID.sub(lambda m: mask_resident_id(m.group(0)), text)
-    return _MOBILE.sub(lambda m: mask_phone(m.group(0)), text)
+    """Mask anything in ``text`` that looks like a resident ID or phone number: a plug-in's
+    exception may quote the record it was looking at."""
+    return mask_personal_numbers(text)
