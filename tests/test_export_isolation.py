@@ -81,10 +81,11 @@ def test_an_exporters_value_error_is_bad_input_not_a_plugin_failure(
     kexie_linyi, kexie_register_plugin, kexie_cli, kexie_plugins, tmp_path
 ) -> None:
     # A county layout that only takes work items: anything else is the clerk's mistake.
-    refusal = ValueError("兰山区台账只能导出工作事项 / only work items")
+    refusal = ValueError("兰山区台账只能导出工作事项（问 13912345678）/ only work items")
     kexie_register_plugin(HalfWritingLedger("picky", refusal), "picky-county")
     target = tmp_path / "台账.txt"
     result = kexie_cli("export", "units", "--format", "picky", "--out", str(target), expect=1)
     assert "兰山区台账只能导出工作事项" in result.stderr
+    assert "13912345678" not in result.stderr and "139****5678" in result.stderr
     assert not target.exists() and list(tmp_path.glob("*.part")) == []
     assert not kexie_plugins.failures

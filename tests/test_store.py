@@ -127,6 +127,10 @@ def test_no_key_configured_is_a_clear_error(tmp_path, monkeypatch) -> None:
     migrate.upgrade(ws.engine)
     with pytest.raises(keys.KeyError_, match="kexie init"):
         ws.key()
+    # Not even initialised: the same advice, not a database error.
+    bare = Workspace.open(f"sqlite:///{tmp_path / 'bare.db'}", plugins=PluginHost())
+    with pytest.raises(keys.KeyError_, match="kexie init"):
+        bare.key()
 
 
 def test_a_lost_key_is_not_sent_to_kexie_init(tmp_path, monkeypatch) -> None:

@@ -87,19 +87,34 @@ def test_tasks(cli) -> None:
 
 def test_typed_personal_numbers_are_masked_in_every_format(cli) -> None:
     typed = "联系 13912345678（身份证 11010519491231002X）"
-    cli("--as", "371323-YC", "matters", "new", "--title", "求助 13912345678",
+    said: list[str] = []
+
+    def run(*args: str) -> None:
+        said.append(cli(*args).output)  # confirmations quote titles and notes
+
+    run("--as", "371323-YC", "matters", "new", "--title", "求助 13912345678",
         "--text", typed, "--occurred-on", "2026-07-01", "--on", "2026-07-02")  # fmt: skip
-    cli("--as", "371323", "suggestions", "new", "--title", "建议", "--text", typed,
+    run("--as", "371323", "matters", "ack", "1", "--note", typed, "--on", "2026-07-02")
+    run("--as", "371323", "suggestions", "new", "--title", f"建议 {typed}", "--text", typed,
         "--author", "YS001", "--on", "2026-07-03")  # fmt: skip
+    run("suggestions", "forward", "1", "--to", "市委办公室", "--on", "2026-07-04")
+    run("suggestions", "adopt", "1", "--note", typed, "--on", "2026-07-05")
+    run("tasks", "issue", "--title", f"督办 {typed}", "--goal", typed, "--lead", "371323",
+        "--due", "2026-09-30", "--on", "2026-07-01")  # fmt: skip
+    run("--as", "371323", "tasks", "note", "1", typed, "--on", "2026-07-05")
     for command in (
         ("matters", "show", "1"),
         ("matters", "list"),
         ("suggestions", "show", "1"),
         ("suggestions", "list"),
+        ("tasks", "show", "1"),
+        ("tasks", "list"),
+        ("audit",),
     ):
         for fmt in ("table", "csv", "json"):
-            if fmt == "csv" and command[1] == "show":
+            if fmt == "csv" and command[-1] == "1":
                 continue
-            out = cli(*command, "--format", fmt).stdout
-            assert "13912345678" not in out and "11010519491231002X" not in out, (command, fmt)
+            said.append(cli(*command, "--format", fmt).stdout)
+    for out in said:
+        assert "13912345678" not in out and "11010519491231002X" not in out, out
     assert "139****5678" in cli("matters", "show", "1").stdout

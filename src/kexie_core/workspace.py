@@ -132,14 +132,11 @@ class Workspace:
     def key(self, *, required: bool = True) -> bytes | None:
         """The ID-hash key; checked against the fingerprint the database keeps."""
         key = self._key or keys.load_key(self.url)
+        if key is None and not required:
+            return None
+        stored = self._key_fingerprint()
         if key is None:
-            if not required:
-                return None
-            with self.engine.connect() as conn:
-                made = conn.execute(
-                    sa.select(setting_t.c.value).where(setting_t.c.key == KEY_FINGERPRINT)
-                ).scalar()
-            if made is not None:
+            if stored is not None:
                 # `kexie init` would make a new key, which this database would refuse.
                 raise keys.KeyError_(
                     "no key is configured, and this database's ID hashes were made with one: "
@@ -150,10 +147,6 @@ class Workspace:
                 "no key is configured for hashing ID numbers: run `kexie init`, or set "
                 f"{keys.ENV_KEY} or {keys.ENV_KEY_FILE}"
             )
-        with self.engine.connect() as conn:
-            stored = conn.execute(
-                sa.select(setting_t.c.value).where(setting_t.c.key == KEY_FINGERPRINT)
-            ).scalar()
         if stored is not None and stored != keys.fingerprint(key):
             raise keys.KeyError_(
                 "the configured key is not the one this database's ID hashes were made with; "
@@ -161,6 +154,18 @@ class Workspace:
             )
         self._key = key
         return key
+
+    def _key_fingerprint(self) -> str | None:
+        """The fingerprint of the key this database's ID hashes were made with (None: none yet,
+        or a database not initialised)."""
+        try:
+            with self.engine.connect() as conn:
+                found = conn.execute(
+                    sa.select(setting_t.c.value).where(setting_t.c.key == KEY_FINGERPRINT)
+                ).scalar()
+        except sa.exc.DBAPIError:  # no settings table: `kexie init` has not run
+            return None
+        return None if found is None else str(found)
 
     # -- actors ---------------------------------------------------------------------------------
     def as_unit(self, code: str | None) -> ActorSession:

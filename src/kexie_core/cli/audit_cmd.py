@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from ..model.dates import parse_date
 from ..store.tables import unit_t
 from .context import CliContext, pass_ctx
-from .output import Column, emit, format_option
+from .output import Column, emit, format_option, mask_free_text
 
 
 class SinceParam(click.ParamType):
@@ -73,7 +73,8 @@ def audit(obj: CliContext, unit: str | None, since: datetime | None, limit: int,
         row = dict(e)
         row["unit"] = codes.get(e["unit_id"]) if e["unit_id"] is not None else None
         if fmt != "json":
-            row["detail"] = json.dumps(e["detail"], ensure_ascii=False, sort_keys=True)
+            detail = mask_free_text(e["detail"])
+            row["detail"] = json.dumps(detail, ensure_ascii=False, sort_keys=True)
         rows.append(row)
     emit(
         rows,

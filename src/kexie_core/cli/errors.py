@@ -40,7 +40,7 @@ _CATALOGUE: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] =
         ),
         (r"unit '(.+)' does not exist", lambda m: f"单位 {m.group(1)} 不存在"),
         (
-            r"there are no units yet: add the root unit first.*",
+            r"there are no units yet: .*",
             lambda m: "数据库中还没有单位：请先导入单位（kexie import units）",
         ),
         (

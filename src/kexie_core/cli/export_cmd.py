@@ -83,7 +83,7 @@ def export(
     try:
         with host.guard(exporter.plugin, f"exporter {exporter.key}", passes=bad_input) as guard:
             count = exporter.write(records, partial, lang=lang or obj.lang)
-    except ValueError:
+    except BaseException:  # bad input, or a plug-in failure in strict mode
         partial.unlink(missing_ok=True)
         raise
     if guard.failed:

@@ -21,7 +21,7 @@ import click
 from .. import __version__
 from ..model.errors import InvalidRecord
 from ..plugin.discovery import ENV_STRICT, strict_from_env
-from ..plugin.failures import PluginError
+from ..plugin.failures import PluginError, redact
 from ..plugin.host import PluginHost, load_plugins
 from ..plugin.registry import DuplicateKeyError
 from ..store.engine import ENV_URL
@@ -58,6 +58,22 @@ EXIT_CODES: dict[type[BaseException], int] = {
 SHOWS_PLUGIN_FAILURES = "kexie_shows_plugin_failures"
 
 
+#: click's answer to a bare group (``kexie report``): its help, not a mistake (click >= 8.2).
+_NO_ARGS_IS_HELP: tuple[type[BaseException], ...] = tuple(
+    t for t in (getattr(click.exceptions, "NoArgsIsHelpError", None),) if t is not None
+)
+
+
+def _print_error(exc: BaseException) -> None:
+    """``错误 Error:`` and the message (Chinese first when known; personal numbers masked, for a
+    plug-in's ValueError may quote a record), then, for a plug-in failure in strict mode, the
+    traceback its author wants."""
+    click.echo(f"错误 Error: {error_text(redact(str(exc)))}", err=True)
+    if isinstance(exc, PluginError):
+        for failure in exc.failures:
+            click.echo(failure.detail, err=True, nl=False)
+
+
 class KexieGroup(click.Group):
     """Turns known errors into a clean message and exit status, and reports plug-in failures.
 
@@ -75,8 +91,10 @@ class KexieGroup(click.Group):
         try:
             result = super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort) as exc:
-            # "No such command" may be a plug-in's command whose plug-in did not load: say so.
-            self._report(ctx, mark, warnings=isinstance(exc, click.UsageError))
+            # "No such command" may be a plug-in's command whose plug-in did not load: say so
+            # (not for a bare group, which click answers with its help).
+            usage = isinstance(exc, click.UsageError) and not isinstance(exc, _NO_ARGS_IS_HELP)
+            self._report(ctx, mark, warnings=usage)
             raise
         except USER_ERRORS as exc:
             code = next((c for t, c in EXIT_CODES.items() if isinstance(exc, t)), 1)
@@ -85,10 +103,7 @@ class KexieGroup(click.Group):
             if not isinstance(exc, PluginError):  # a PluginError names its failures itself
                 # Load warnings too: "unknown work kind" may be a plug-in that did not import.
                 self._report(ctx, mark)
-            click.echo(f"错误 Error: {error_text(str(exc))}", err=True)
-            if isinstance(exc, PluginError):
-                for failure in exc.failures:  # strict mode: the author wants the traceback
-                    click.echo(failure.detail, err=True, nl=False)
+            _print_error(exc)
             ctx.exit(code)
         except Exception as exc:
             owner = host.command_owners.get(ctx.invoked_subcommand or "") if host else None
@@ -97,9 +112,7 @@ class KexieGroup(click.Group):
             try:
                 host.record_failure(owner, f"command {ctx.invoked_subcommand}", exc)
             except PluginError as strict:  # strict mode: the failure with its traceback
-                click.echo(f"错误 Error: {strict}", err=True)
-                for failure in strict.failures:
-                    click.echo(failure.detail, err=True, nl=False)
+                _print_error(strict)
                 ctx.exit(EXIT_PLUGIN_FAILED)
             self._report(ctx, mark)
             ctx.exit(EXIT_PLUGIN_FAILED)
@@ -219,8 +232,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         cli = build_cli(load_plugins(strict=_strict_requested(args)))
     except PluginError as exc:
-        click.echo(f"错误 Error: {exc}", err=True)
-        for failure in exc.failures:
-            click.echo(failure.detail, err=True, nl=False)
+        _print_error(exc)
         sys.exit(EXIT_PLUGIN_FAILED)
     cli(args=args, prog_name="kexie")

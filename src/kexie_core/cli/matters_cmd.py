@@ -144,7 +144,7 @@ def show(obj: CliContext, matter_id: int, fmt: str) -> None:
     row = _rows(obj, [m], fmt)[0]
     lines = facts(COLUMNS, row, obj.lang)
     lines.append({"field": obj.t("附件", "attachments"), "value": row["attachments"]})
-    lines.append({"field": obj.t("签收说明", "note"), "value": m.ack_note})
+    lines.append({"field": obj.t("签收说明", "note"), "value": masked(m.ack_note)})
     emit(lines, FACT_COLUMNS, fmt=fmt, lang=obj.lang)
     if fmt == "table":
         click.echo(masked(m.text))

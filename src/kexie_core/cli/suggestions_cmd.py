@@ -148,7 +148,7 @@ def show(obj: CliContext, suggestion_id: int, fmt: str) -> None:
         return
     row = _rows(obj, [s])[0]
     lines = facts(COLUMNS, row, obj.lang)
-    lines.append({"field": obj.t("办理结果", "outcome"), "value": s.outcome_note})
+    lines.append({"field": obj.t("办理结果", "outcome"), "value": masked(s.outcome_note)})
     emit(lines, FACT_COLUMNS, fmt=fmt, lang=obj.lang)
     if fmt == "table":
         click.echo(masked(s.text))

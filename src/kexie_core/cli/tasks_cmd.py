@@ -8,7 +8,7 @@ import click
 
 from ..workflow import Assignment, Assignments
 from .context import CliContext, pass_ctx
-from .output import FACT_COLUMNS, Column, emit, facts, format_option
+from .output import FACT_COLUMNS, Column, emit, facts, format_option, masked
 from .workflow_options import DATE, done, on_option, to_json
 
 STATUS_LABELS = {
@@ -216,7 +216,7 @@ def show(obj: CliContext, assignment_id: int, on: Any, fmt: str) -> None:
         return
     row = _rows(obj, [a], fmt)[0]
     lines = facts(COLUMNS, row, obj.lang)
-    lines.insert(2, {"field": obj.t("工作目标", "goal"), "value": a.goal})
+    lines.insert(2, {"field": obj.t("工作目标", "goal"), "value": masked(a.goal)})
     emit(lines, FACT_COLUMNS, fmt=fmt, lang=obj.lang)
     emit(
         notes,

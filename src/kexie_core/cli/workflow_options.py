@@ -12,7 +12,7 @@ import click
 from ..model.identifiers import mask_phone
 from ..store.scope import ScopeError
 from .context import CliContext
-from .output import DATE, mask_free_text
+from .output import DATE, mask_free_text, masked
 
 
 def on_option(help_text: str) -> Any:
@@ -65,5 +65,6 @@ def ratio_text(value: float | None) -> str:
 
 
 def done(obj: CliContext, zh: str, en: str) -> None:
-    """A one-line confirmation of a write, in the chosen language."""
-    click.echo(obj.t(zh, en))
+    """A one-line confirmation of a write, in the chosen language (it may quote a typed title or
+    reason: personal numbers masked)."""
+    click.echo(masked(obj.t(zh, en)))
