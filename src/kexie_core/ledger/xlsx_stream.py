@@ -39,11 +39,10 @@ from pathlib import Path
 from typing import IO, Any
 from xml.etree.ElementTree import Element, ParseError, fromstring, iterparse
 
+from ..model.dates import from_serial
+
 __all__ = ["SheetRows", "WorkbookError", "XlsxWorkbook", "fill_gaps", "format_kind", "from_serial"]
 
-_EPOCH_1900 = dt.datetime(1899, 12, 30)
-_EPOCH_1904 = dt.datetime(1904, 1, 1)
-_MS_PER_DAY = 86_400_000
 #: Built-in number formats that show a date or a time (ECMA-376 §18.8.30, with the East Asian
 #: ids Excel uses for 年/月/日 and 上午/下午 formats).
 _BUILTIN_DATES = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
@@ -232,27 +231,6 @@ def _number(text: str) -> int | float | str:
             return float(text)
         except ValueError:
             return text
-
-
-def from_serial(value: float, *, date1904: bool = False, elapsed: bool = False) -> Value:
-    """An Excel serial as a ``datetime`` (``time`` below one day, ``timedelta`` if ``elapsed``).
-
-    Rounded to the millisecond, as Excel shows it. In the 1900 system Excel counts a
-    1900-02-29 that never was: serials below 60 are one day later than a plain count from
-    1899-12-30. A serial outside the calendar is returned unchanged.
-    """
-    try:
-        if elapsed:
-            return dt.timedelta(milliseconds=round(value * _MS_PER_DAY))
-        days, fraction = divmod(value, 1)
-        clock = dt.timedelta(milliseconds=round(fraction * _MS_PER_DAY))
-        if 0 <= value < 1 and clock.days == 0:
-            return (dt.datetime.min + clock).time()
-        if not date1904 and 0 < value < 60:
-            days += 1
-        return (_EPOCH_1904 if date1904 else _EPOCH_1900) + dt.timedelta(days=days) + clock
-    except (OverflowError, ValueError):
-        return value
 
 
 def _iso(text: str) -> Value:
