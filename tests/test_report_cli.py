@@ -166,3 +166,17 @@ def test_common_errors_are_explained_in_chinese_then_english(cli) -> None:
     assert "不能报送；现在可以：重新打开（reopen）" in again and "possible now: reopen" in again
     rubric = cli("evaluate", "--period", "2026", "--rubric", "本市细则.toml", expect=None).stderr
     assert "考核细则文件 本市细则.toml 不存在" in rubric
+
+
+def test_a_refused_record_is_explained_in_chinese_as_the_error_file_does(cli, kexie_linyi):
+    from kexie_core.cli.errors import error_text
+    from kexie_core.model.errors import InvalidRecord
+
+    cli(*AS_YISHUI, "report", "submit", "-p", "2026Q1", "--on", "2026-04-08")
+    cli("report", "accept", "-u", "371323", "-p", "2026Q1")
+    yishui = kexie_linyi.workspace.as_unit("371323")
+    with pytest.raises(InvalidRecord) as locked:
+        yishui.add_work_item({"kind": "training", "unit": "371323", "title": "培训",
+                              "started_on": "2026-02-01"})  # fmt: skip
+    text = error_text(str(locked.value), locked.value.problems)
+    assert "已审核通过" in text and "重新打开" in text and "was accepted" in text

@@ -10,7 +10,6 @@ import click
 
 from ..demo import SIZES, generate
 from ..demo.bundle import write_bundle
-from ..demo.generator import DemoError
 from ..workspace import Workspace
 from .context import CliContext, pass_ctx
 from .output import Column, emit
@@ -101,13 +100,7 @@ def demo(
     try:
         ws.init()
         day = today.date() if isinstance(today, datetime) else date.today()
-        try:
-            summary = generate(ws, size=size, seed=seed, today=day)
-        except DemoError as exc:
-            raise click.ClickException(
-                "演示数据需要一个空数据库：请用新的 --out，或 --db 指向空的数据库（库或 schema）"
-                f" / {exc}"
-            ) from None
+        summary = generate(ws, size=size, seed=seed, today=day)
         bundle = (
             write_bundle(ws, out_dir / "reports", today=day, lang=obj.lang) if documents else None
         )

@@ -9,13 +9,15 @@ printed as they are.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from ..workflow.states import ACTION_LABELS
+from ..ledger.messages import from_problems
+from ..model.errors import Problem
+from ..workflow.states import ACTION_LABELS, past_tense
 
 _ACTIONS = {action: f"{zh}（{action}）" for action, (zh, _) in ACTION_LABELS.items()}
-#: The past participles report messages use ("it cannot be submitted").
-_DONE = {"submitted": "报送", "accepted": "审核通过", "returned": "退回", "reopened": "重新打开"}
+#: The words report messages use ("it cannot be submitted") → the step in Chinese.
+_DONE = {past_tense(action): zh for action, (zh, _) in ACTION_LABELS.items()}
 
 
 def _actions(text: str) -> str:
@@ -82,6 +84,12 @@ _CATALOGUE: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] =
             lambda m: f"报告 {m.group(1)} 刚被修改，请重试",
         ),
         (r"rubric file (.+) does not exist", lambda m: f"考核细则文件 {m.group(1)} 不存在"),
+        (
+            r"the demo needs an empty database.*",
+            lambda m: (
+                "演示数据需要一个空数据库：请用新的 --out，或 --db 指向空的数据库（库或 schema）"
+            ),
+        ),
     )
 )
 
@@ -95,8 +103,13 @@ def in_chinese(message: str) -> str | None:
     return None
 
 
-def error_text(message: str) -> str:
+def error_text(message: str, problems: Sequence[Problem] = ()) -> str:
     """What the command line prints after ``错误 Error:``: the Chinese (when known) on the first
-    line, then the message as raised."""
+    line, then the message as raised. A record's ``problems`` (``InvalidRecord``) are put in
+    Chinese the way an import's error file puts them (``ledger.messages``)."""
     zh = in_chinese(message)
+    if zh is None and problems:
+        found = from_problems(problems)
+        if any(m.zh != m.en for m in found):
+            zh = "；".join(f"{m.field}：{m.zh}" if m.field else m.zh for m in found)
     return message if zh is None else f"{zh}\n  {message}"

@@ -20,8 +20,9 @@ import click
 
 from .. import __version__
 from ..model.errors import InvalidRecord
+from ..model.identifiers import mask_personal_numbers
 from ..plugin.discovery import ENV_STRICT, strict_from_env
-from ..plugin.failures import PluginError, redact
+from ..plugin.failures import PluginError
 from ..plugin.host import PluginHost, load_plugins
 from ..plugin.registry import DuplicateKeyError
 from ..store.engine import ENV_URL
@@ -68,7 +69,8 @@ def _print_error(exc: BaseException) -> None:
     """``错误 Error:`` and the message (Chinese first when known; personal numbers masked, for a
     plug-in's ValueError may quote a record), then, for a plug-in failure in strict mode, the
     traceback its author wants."""
-    click.echo(f"错误 Error: {error_text(redact(str(exc)))}", err=True)
+    problems = exc.problems if isinstance(exc, InvalidRecord) else ()
+    click.echo(f"错误 Error: {error_text(mask_personal_numbers(str(exc)), problems)}", err=True)
     if isinstance(exc, PluginError):
         for failure in exc.failures:
             click.echo(failure.detail, err=True, nl=False)

@@ -74,7 +74,7 @@ class _Unit:
     division: str  # the GB/T 2260 code used for members' synthetic ID numbers
 
 
-class DemoError(RuntimeError):
+class DemoError(ValueError):
     pass
 
 

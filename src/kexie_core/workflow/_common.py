@@ -14,7 +14,6 @@ from sqlalchemy.engine import Connection
 from ..model.dates import parse_date
 from ..model.errors import InvalidRecord, Problem
 from ..model.period import Period
-from ..store.engine import insert_id  # noqa: F401  (re-exported for the workflow modules)
 from ..store.scope import Actor, ScopeError, can_see
 from ..store.tables import tree_t, unit_t
 

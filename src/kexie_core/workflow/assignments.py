@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from ..model.errors import InvalidRecord, Problem
 from ..store import audit
+from ..store.engine import insert_id
 from ..store.scope import NotFound, ScopeError, can_see
 from ..store.tables import unit_t
 from ..store.tables_workflow import (
@@ -35,7 +36,6 @@ from ._common import (
     WorkflowError,
     as_date,
     days_between,
-    insert_id,
     is_strict_ancestor,
     required_text,
     today_or,

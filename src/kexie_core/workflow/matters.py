@@ -20,6 +20,7 @@ from ..model.errors import InvalidRecord, Problem, problems_from_validation
 from ..model.period import Period
 from ..model.records import OptCodeIn, OptDate, Record
 from ..store import audit
+from ..store.engine import insert_id
 from ..store.scope import NotFound, ScopeError, can_see
 from ..store.tables import unit_t
 from ..store.tables_workflow import matter_t
@@ -28,7 +29,6 @@ from ._common import (
     WorkflowError,
     as_period,
     in_subtree,
-    insert_id,
     is_strict_ancestor,
     rollup_rows,
     today_or,

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 from ..model.errors import InvalidRecord, Problem
 from ..model.period import Period
 from ..store import audit
+from ..store.engine import insert_id
 from ..store.scope import NotFound, ScopeError
 from ..store.tables import unit_t, utcnow
 from ..store.tables_workflow import report_event_t, report_t
@@ -34,14 +35,21 @@ from ._common import (
     WorkflowError,
     as_period,
     in_subtree,
-    insert_id,
     is_strict_ancestor,
     today_or,
     visible_unit,
 )
 from .config import load_config
 from .snapshot import freeze
-from .states import EDITABLE, TRANSITIONS, ReportStatus, Side, Transition, allowed_actions
+from .states import (
+    EDITABLE,
+    TRANSITIONS,
+    ReportStatus,
+    Side,
+    Transition,
+    allowed_actions,
+    past_tense,
+)
 
 
 @dataclass(frozen=True)
@@ -281,7 +289,7 @@ class Reports(SessionTool):
         if status not in step.sources:
             raise WorkflowError(
                 f"report {current.key} is {status.value} ({status.label_zh}): it cannot be "
-                f"{_past(step.action)}; possible now: {', '.join(allowed_actions(status))}"
+                f"{past_tense(step.action)}; possible now: {', '.join(allowed_actions(status))}"
             )
         return status
 
@@ -477,9 +485,3 @@ class Reports(SessionTool):
 def _as_draft(report: Report) -> Report:
     """The report as it was right after it was created (for the creation event)."""
     return replace(report, status=ReportStatus.DRAFT.value)
-
-
-def _past(action: str) -> str:
-    return {"submit": "submitted", "accept": "accepted", "return": "returned"}.get(
-        action, f"{action}ed"
-    )

@@ -108,6 +108,14 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     **{t.action: (t.label_zh, t.label_en) for t in TRANSITIONS.values()},
 }
 
+
+def past_tense(action: str) -> str:
+    """``submit`` → ``submitted``…, as messages say what a report cannot be."""
+    return {"submit": "submitted", "accept": "accepted", "return": "returned"}.get(
+        action, f"{action}ed"
+    )
+
+
 #: Statuses in which the unit may still change the narrative (the report is in its hands).
 EDITABLE: frozenset[ReportStatus] = frozenset({_S.DRAFT, _S.RETURNED, _S.REOPENED})
 

@@ -22,6 +22,7 @@ from ..model.errors import InvalidRecord, Problem, problems_from_validation
 from ..model.period import Period
 from ..model.records import OptCodeIn, OptDate, Record, split_list
 from ..store import audit
+from ..store.engine import insert_id
 from ..store.scope import NotFound, can_see
 from ..store.tables import member_t, membership_t, unit_t
 from ..store.tables_workflow import suggestion_author_t, suggestion_t
@@ -30,7 +31,6 @@ from ._common import (
     WorkflowError,
     as_period,
     in_subtree,
-    insert_id,
     required_text,
     rollup_rows,
     today_or,
