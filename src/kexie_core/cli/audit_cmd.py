@@ -72,9 +72,9 @@ def audit(obj: CliContext, unit: str | None, since: datetime | None, limit: int,
     for e in entries:
         row = dict(e)
         row["unit"] = codes.get(e["unit_id"]) if e["unit_id"] is not None else None
+        row["detail"] = mask_free_text(e["detail"])
         if fmt != "json":
-            detail = mask_free_text(e["detail"])
-            row["detail"] = json.dumps(detail, ensure_ascii=False, sort_keys=True)
+            row["detail"] = json.dumps(row["detail"], ensure_ascii=False, sort_keys=True)
         rows.append(row)
     emit(
         rows,

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from ..ledger.columns import KINDS
 from ..ledger.export import export_records
 from ..ledger.importer import KIND_NAMES
 from .context import CliContext, pass_ctx
@@ -83,23 +82,20 @@ def export(
     try:
         with host.guard(exporter.plugin, f"exporter {exporter.key}", passes=bad_input) as guard:
             count = exporter.write(records, partial, lang=lang or obj.lang)
-    except BaseException:  # bad input, or a plug-in failure in strict mode
+        if guard.failed:
+            return
+        os.replace(partial, out)
+    finally:  # failed, bad input, or a plug-in failure in strict mode: no half-written file
         partial.unlink(missing_ok=True)
-        raise
-    if guard.failed:
-        partial.unlink(missing_ok=True)
-        return
-    os.replace(partial, out)
-    if out is not None:
-        shown = f"{count} " if isinstance(count, int) else ""
-        name = KINDS[kind].zh_name if kind in KINDS else kind
-        click.echo(
-            obj.t(
-                f"已导出 {count} 条{name}记录：{out}" if shown else f"已导出{name}记录：{out}",
-                f"exported {shown}{kind} records: {out}",
-            ),
-            err=True,
-        )
+    name = records.sheet_name(obj.lang)
+    shown = f"{count} " if isinstance(count, int) else ""
+    click.echo(
+        obj.t(
+            f"已导出 {count} 条{name}记录：{out}" if shown else f"已导出{name}记录：{out}",
+            f"exported {shown}{kind} records: {out}",
+        ),
+        err=True,
+    )
 
 
 def register(cli: click.Group) -> None:

@@ -14,14 +14,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ..documents.privacy import scrub
 from ..model.dates import parse_date
+from ..model.identifiers import mask_personal_numbers
 
 FORMATS = ("table", "csv", "json")
 
 #: Fields holding text a clerk typed (a narrative, a reason, a matter's text…). A phone or ID
 #: number typed into one must not come back out in full, so the command line masks ID- and
-#: phone-like numbers in them, as report documents do (``documents.privacy.scrub``).
+#: phone-like numbers in them, as report documents do (``model.identifiers.mask_personal_numbers``).
 FREE_TEXT = frozenset(
     {"narrative", "reason", "text", "title", "goal", "note", "ack_note", "outcome_note",
      "completion_note", "decision_note"}
@@ -30,7 +30,7 @@ FREE_TEXT = frozenset(
 
 def masked(value: Any) -> Any:
     """Free text with ID- and phone-like numbers masked; anything else as it is."""
-    return scrub(value) if isinstance(value, str) else value
+    return mask_personal_numbers(value) if isinstance(value, str) else value
 
 
 def mask_free_text(data: Any) -> Any:
@@ -73,7 +73,9 @@ def emit(
     """Write ``rows`` in ``fmt``. JSON keys are the English keys; table and CSV headers follow
     ``lang`` (Chinese by default)."""
     out = out or sys.stdout
-    rows = [mask_free_text(r) for r in rows]
+    # Typed text in the columns printed, masked; other columns (most tables) are left alone.
+    texts = [c.key for c in columns if c.key in FREE_TEXT]
+    rows = [{**r, **{k: masked(r.get(k)) for k in texts}} for r in rows] if texts else list(rows)
     if fmt == "json":
         data = [{c.key: _plain(r.get(c.key)) for c in columns} for r in rows]
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

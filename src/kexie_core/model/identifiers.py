@@ -579,9 +579,7 @@ def mask_personal_numbers(text: str) -> str:
     phone-like number masked as the rest of the package masks them. Used wherever free text or a
     message could carry one out: reports, the command line, plug-in failures."""
     text = _TEXT_RESIDENT_ID.sub(lambda m: mask_resident_id(m.group(1)), text)
-    text = _TEXT_MOBILE.sub(
-        lambda m: mask_phone(m.group(1).replace(" ", "").replace("-", "")), text
-    )
+    text = _TEXT_MOBILE.sub(lambda m: mask_phone(m.group(1)), text)
     return _TEXT_LANDLINE.sub(lambda m: mask_phone(m.group(1)), text)
 
 

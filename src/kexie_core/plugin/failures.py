@@ -98,7 +98,6 @@ def describe_exception(exc: BaseException) -> str:
     return redact(text)
 
 
-def redact(text: str) -> str:
-    """Mask anything in ``text`` that looks like a resident ID or phone number: a plug-in's
-    exception may quote the record it was looking at."""
-    return mask_personal_numbers(text)
+#: A plug-in's exception may quote the record it was looking at: its ID- and phone-like numbers
+#: are masked before it is shown or logged.
+redact = mask_personal_numbers
