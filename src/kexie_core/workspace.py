@@ -18,7 +18,6 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.engine import Connection, Engine
 
-from .model.enums import UnitKind
 from .model.errors import InvalidRecord, Problem, problems_from_validation
 from .model.identifiers import hash_identifier, mask_resident_id
 from .model.records import (
@@ -81,6 +80,7 @@ class Workspace:
         self.engine = engine or create_engine(self.url)
         self._plugins = plugins
         self._key = secret_key.encode() if isinstance(secret_key, str) else secret_key
+        self._key_checked = False  # against the database's fingerprint, once
 
     @classmethod
     def open(cls, url: str | None = None, **kwargs: Any) -> Workspace:
@@ -131,6 +131,8 @@ class Workspace:
 
     def key(self, *, required: bool = True) -> bytes | None:
         """The ID-hash key; checked against the fingerprint the database keeps."""
+        if self._key is not None and self._key_checked:
+            return self._key
         key = self._key or keys.load_key(self.url)
         if key is None and not required:
             return None
@@ -152,19 +154,18 @@ class Workspace:
                 "the configured key is not the one this database's ID hashes were made with; "
                 f"set {keys.ENV_KEY} or {keys.ENV_KEY_FILE} to the original key"
             )
-        self._key = key
+        self._key, self._key_checked = key, True
         return key
 
     def _key_fingerprint(self) -> str | None:
         """The fingerprint of the key this database's ID hashes were made with (None: none yet,
         or a database not initialised)."""
-        try:
-            with self.engine.connect() as conn:
-                found = conn.execute(
-                    sa.select(setting_t.c.value).where(setting_t.c.key == KEY_FINGERPRINT)
-                ).scalar()
-        except sa.exc.DBAPIError:  # no settings table: `kexie init` has not run
-            return None
+        with self.engine.connect() as conn:
+            if not sa.inspect(conn).has_table(setting_t.name):  # `kexie init` has not run
+                return None
+            found = conn.execute(
+                sa.select(setting_t.c.value).where(setting_t.c.key == KEY_FINGERPRINT)
+            ).scalar()
         return None if found is None else str(found)
 
     # -- actors ---------------------------------------------------------------------------------
@@ -377,48 +378,38 @@ class ActorSession:
         further membership, joined by today (or undated) and not yet left — what
         ``members.count`` counts at a period's end. One set-based pass over the closure table.
         """
+        # Imported at call time: the workspace sits below the metrics (docs/architecture.md).
+        from .metrics.engine import tree_order
+        from .metrics.results import UnitRef
+
+        t = tree_t.c
         with self.workspace.read() as conn:
             top = self._unit_id(conn, under) if under else self.actor.unit_id
-            rows = conn.execute(
+            query = (
                 sa.select(
-                    unit_t.c.id,
-                    unit_t.c.code,
-                    unit_t.c.name,
-                    unit_t.c.kind,
-                    unit_t.c.parent_id,
-                    unit_t.c.status,
-                    tree_t.c.depth,
+                    unit_t.c.id, unit_t.c.code, unit_t.c.name, unit_t.c.kind, t.depth,
+                    unit_t.c.parent_id, unit_t.c.status,
                 )
-                .join(tree_t, tree_t.c.descendant_id == unit_t.c.id)
-                .where(tree_t.c.ancestor_id == top)
-            ).all()
+                .join(tree_t, t.descendant_id == unit_t.c.id)
+                .where(t.ancestor_id == top)
+            )  # fmt: skip
+            if max_depth is not None:
+                query = query.where(t.depth <= max_depth)
+            rows = conn.execute(query).all()
             own, total = _member_counts(conn, top, max_depth)
-        by_parent: dict[int | None, list[Any]] = {}
-        for row in rows:
-            by_parent.setdefault(row.parent_id, []).append(row)
-        order = {kind.value: i for i, kind in enumerate(UnitKind)}
-        for children in by_parent.values():
-            children.sort(key=lambda r: (order.get(r.kind, len(order)), r.code))
-        out: list[dict[str, Any]] = []
-        base_depth = 0
-        stack = [r for r in rows if r.id == top]
-        while stack:
-            row = stack.pop()
-            depth = row.depth - base_depth
-            if max_depth is None or depth <= max_depth:
-                out.append(
-                    {
-                        "code": row.code,
-                        "name": row.name,
-                        "kind": row.kind,
-                        "depth": depth,
-                        "status": row.status,
-                        "members": own.get(row.id, 0),
-                        "members_total": total.get(row.id, 0),
-                    }
-                )
-            stack.extend(reversed(by_parent.get(row.id, [])))
-        return out
+        status = {r.id: r.status for r in rows}
+        return [
+            {
+                "code": u.code,
+                "name": u.name,
+                "kind": u.kind,
+                "depth": u.depth,
+                "status": status[u.id],
+                "members": own.get(u.id, 0),
+                "members_total": total.get(u.id, 0),
+            }
+            for u in tree_order([UnitRef._make(r[:6]) for r in rows], top)
+        ]
 
     # -- hosts and members ----------------------------------------------------------------------
     def add_host(self, record: HostIn | Mapping[str, Any]) -> int:

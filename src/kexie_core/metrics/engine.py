@@ -248,7 +248,7 @@ def compute_one(
         return list(conn.execute(statement))
 
 
-def _unit_order(rows: Sequence[UnitRef], top: int) -> list[UnitRef]:
+def tree_order(rows: Sequence[UnitRef], top: int) -> list[UnitRef]:
     """Units depth first from ``top``, siblings by kind (as UnitKind lists them) then code."""
     order = {kind.value: i for i, kind in enumerate(UnitKind)}
     children: dict[int | None, list[UnitRef]] = {}
@@ -295,7 +295,7 @@ def resolve_units(
     if depth is not None:
         query = query.where(t.depth <= depth)
     # Columns in UnitRef's order: a row becomes a UnitRef without attribute look-ups.
-    ordered = _unit_order([UnitRef._make(row) for row in conn.execute(query).all()], top)
+    ordered = tree_order([UnitRef._make(row) for row in conn.execute(query).all()], top)
     kind_set = {UnitKind.parse(k).value for k in kinds} if kinds else None
     units = ordered if kind_set is None else [u for u in ordered if u.kind in kind_set]
     requested = requested_units(conn.dialect.name, top, depth)
