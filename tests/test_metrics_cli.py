@@ -123,6 +123,21 @@ def test_a_plugin_metric_prints_like_a_builtin_and_a_failing_one_is_named(
     assert "yishui.orchard" in listing
 
 
+def test_builtin_metrics_come_before_a_plugins(
+    kexie_linyi, kexie_cli, kexie_register_plugin
+) -> None:
+    """A county's table opens with the built-in areas; a plug-in's metrics follow them (pluggy
+    calls the most recent registration first, which put them at the top)."""
+    _data(kexie_linyi)
+    kexie_register_plugin(YishuiMetrics(), "yishui")
+    keys = [r["key"] for r in kexie_cli.json("metrics", "--list")]
+    plugin = [i for i, k in enumerate(keys) if k.startswith("yishui.")]
+    assert plugin and min(plugin) == len(keys) - len(plugin)
+    rows = kexie_cli.json("metrics", "--period", "2026", "--unit", "371323",
+                          "--metric", "yishui.orchard,members.count")  # fmt: skip
+    assert [r["metric"] for r in rows] == ["members.count", "yishui.orchard"]
+
+
 def test_bad_input_is_reported(kexie_linyi, kexie_cli) -> None:
     result = kexie_cli("metrics", expect=2)
     assert "--period" in result.stderr

@@ -295,13 +295,21 @@ class PluginHost:
         return results
 
     def registry(
-        self, hook_name: str, what: str, expected: type[Any] | None = None
+        self,
+        hook_name: str,
+        what: str,
+        expected: type[Any] | None = None,
+        *,
+        builtins_first: bool = False,
     ) -> Registry[Any]:
         """The validated registry built from a registering hook (cached until plug-ins change).
 
         A plug-in whose hook raises or returns something invalid is recorded and contributes
         nothing (all or nothing per plug-in). Two plug-ins giving one key raise
         ``DuplicateKeyError`` naming both, every time the registry is asked for.
+
+        Items are in the order the hook is called (plug-ins first, built-ins last), or with
+        ``builtins_first`` the built-in plug-ins' items first, then the others in that order.
         """
         cached = self._registries.get(hook_name)
         if isinstance(cached, DuplicateKeyError):
@@ -309,8 +317,11 @@ class PluginHost:
         if cached is not None:
             return cached
         registry: Registry[Any] = Registry(what, expected)
+        calls = self.call_each(hook_name)
+        if builtins_first:
+            calls.sort(key=lambda call: not self._is_builtin(call[0]))  # a stable sort
         try:
-            for plugin, items in self.call_each(hook_name):
+            for plugin, items in calls:
                 if items is None:
                     continue
                 try:
@@ -323,12 +334,15 @@ class PluginHost:
             self._registries[hook_name] = exc
             with self._batch():
                 for plugin in dict.fromkeys(exc.plugins):
-                    info = self.infos.get(plugin)
-                    if info is None or not info.builtin:
+                    if not self._is_builtin(plugin):
                         self.record_failure(plugin, hook_name, exc)
             raise
         self._registries[hook_name] = registry
         return registry
+
+    def _is_builtin(self, plugin: str) -> bool:
+        info = self.infos.get(plugin)
+        return info is not None and info.builtin
 
     def work_kinds(self) -> Registry[WorkKind]:
         """Kinds of work item from ``kexie_register_work_kinds``."""
@@ -347,7 +361,8 @@ class PluginHost:
         # Imported here: the metric types sit above the plug-in layer (they use the store).
         from ..metrics.definition import Metric
 
-        return self.registry("kexie_register_metrics", "metric", Metric)
+        # Built-ins first: a county's table opens with areas 1-8 and R1-R3, then its own.
+        return self.registry("kexie_register_metrics", "metric", Metric, builtins_first=True)
 
     def rubrics(self) -> Registry[Rubric]:
         """Rubrics from ``kexie_register_rubrics`` (``kexie_core.metrics.Rubric``)."""
