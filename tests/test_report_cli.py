@@ -54,6 +54,13 @@ def test_submit_return_resubmit_accept_show(cli, tmp_path) -> None:
     assert "新建" in table and "审核通过" in table  # the history's actions, in Chinese
     listed = cli.json("report", "list", "-p", "2026Q1")
     assert [(r["unit"], r["status"]) for r in listed] == [("371323", "accepted")]
+    # The row keeps the latest reason (JSON), but the list no longer shows a settled return's
+    # reason as if it were still open; a returned report's reason shows until it is accepted.
+    assert listed[0]["reason"] == "请补充数据"
+    assert "请补充数据" not in cli("report", "list", "-p", "2026Q1").stdout
+    assert "请补充数据" not in cli("report", "list", "-p", "2026Q1", "--format", "csv").stdout
+    cli("report", "reopen", "-u", "371323", "-p", "2026Q1", "--reason", "补录培训数据")
+    assert "补录培训数据" in cli("report", "list", "-p", "2026Q1").stdout
 
 
 def test_illegal_step_and_bad_period_exit_with_a_message(cli) -> None:

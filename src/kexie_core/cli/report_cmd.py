@@ -259,6 +259,10 @@ def list_(
     ]
     for row in rows:
         row["status_label"] = _status_label(obj, row["status"])
+        # The reason of the latest return or reopen explains the report until it is accepted
+        # again; after that it is history (``report show``). JSON gives the row as stored.
+        if fmt != "json" and row["status"] == "accepted":
+            row["reason"] = None
     emit(
         rows,
         [
