@@ -29,6 +29,19 @@ def test_init_creates_then_reports_up_to_date(tmp_path, monkeypatch) -> None:
     assert "up to date" in second.output
 
 
+def test_db_takes_a_file_path_as_people_type_it(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KEXIE_SECRET_KEY", raising=False)
+    monkeypatch.delenv("KEXIE_DATABASE_URL", raising=False)
+    (tmp_path / "data").mkdir()
+    made = CliRunner().invoke(build_cli(), ["--db", "data/试用.db", "init"])
+    assert made.exit_code == 0, made.output
+    assert "sqlite:///data/试用.db" in made.output  # the name as typed, not percent-encoded
+    assert (tmp_path / "data" / "试用.db").exists() and (tmp_path / "data" / "试用.db.key").exists()
+    again = CliRunner().invoke(build_cli(), ["--db", str(tmp_path / "data" / "试用.db"), "init"])
+    assert "数据库已是最新版本" in again.output
+
+
 def test_units_tree_shows_indented_kinds_and_member_counts(run, kexie_workspace) -> None:
     root = load_units(kexie_workspace)
     root.add_member({"member_no": "M1", "name": "甲", "unit": "371323-YC"})

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kexie_core.ledger import errorfile, import_records
+from kexie_core.metrics import compute_metrics
 from kexie_core.testing import LINYI_UNITS
 
 from .test_ledger_support import USCC_A, count, rows_of, write_ledger
@@ -180,3 +181,17 @@ def test_the_linyi_example_ledgers_load_and_reload_unchanged(kexie_workspace, tm
     for kind, name in steps:
         again = import_records(kexie_workspace, kind, folder / name, errors=tmp_path / "e.csv")
         assert (again.created, again.updated, again.rejected) == (0, 0, 0)
+    # The how-to's work-items step, as the county whose quarter it is.
+    yishui = kexie_workspace.as_unit("371323")
+    for created in (9, 0):
+        work = import_records(
+            yishui, "work-items", folder / "work_items.csv", errors=tmp_path / "w.csv"
+        )
+        assert (work.created, work.updated, work.unchanged, work.rejected) == (
+            created,
+            0,
+            9 - created,
+            0,
+        )
+    table = compute_metrics(yishui, "2026Q3", metrics=["work_items.area.*"])
+    assert table.figure(table.units[0].id, "work_items.area.service").subtree == 3

@@ -67,6 +67,15 @@ def test_url_from_environment_then_default(monkeypatch) -> None:
     assert resolve_url("sqlite:///x.db") == "sqlite:///x.db"
 
 
+def test_a_plain_path_is_a_sqlite_file(monkeypatch) -> None:
+    monkeypatch.setenv("KEXIE_DATABASE_URL", "build/demo/kexie.db")
+    assert resolve_url() == "sqlite:///build/demo/kexie.db"
+    assert resolve_url("/srv/kexie/试用.db") == "sqlite:////srv/kexie/试用.db"
+    assert resolve_url("sqlite://") == "sqlite://"  # in memory, as SQLAlchemy spells it
+    pg = "postgresql+psycopg://kexie@db/kexie"
+    assert resolve_url(pg) == pg
+
+
 def test_audit_log_is_append_only(kexie_workspace: Workspace) -> None:
     load_units(kexie_workspace)
     with kexie_workspace.engine.connect() as conn:

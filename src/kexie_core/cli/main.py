@@ -173,7 +173,7 @@ def build_cli(plugins: PluginHost | None = None) -> click.Group:
         "--db",
         envvar=ENV_URL,
         metavar="URL",
-        help="Database URL (数据库), default sqlite:///kexie.db.",
+        help="Database URL, or the path of a SQLite file (数据库); default sqlite:///kexie.db.",
     )
     @click.option(
         "--as",

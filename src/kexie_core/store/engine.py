@@ -1,7 +1,8 @@
 """Database URLs and engines.
 
 Contract (DESIGN.md): the URL comes from ``--db`` or ``KEXIE_DATABASE_URL``, default
-``sqlite:///kexie.db`` in the working directory. SQLite runs with foreign keys on, WAL and a busy
+``sqlite:///kexie.db`` in the working directory; a plain file path (``build/demo/kexie.db``) is
+taken as that SQLite file, as people type it. SQLite runs with foreign keys on, WAL and a busy
 timeout, so two processes writing one file wait for each other instead of failing.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import unquote
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -19,8 +21,14 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def resolve_url(url: str | None = None) -> str:
-    """The database URL to use: explicit, else ``KEXIE_DATABASE_URL``, else the default."""
-    return url or os.environ.get(ENV_URL) or DEFAULT_URL
+    """The database URL to use: explicit, else ``KEXIE_DATABASE_URL``, else the default.
+
+    A value without ``://`` is a path to a SQLite file (relative to the working directory).
+    """
+    found = url or os.environ.get(ENV_URL) or DEFAULT_URL
+    if "://" not in found and not found.startswith("sqlite:"):
+        return f"sqlite:///{found}"
+    return found
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -74,8 +82,9 @@ def is_postgresql(engine: Engine) -> bool:
 
 
 def redact_url(url: str) -> str:
-    """The URL with any password hidden, for messages."""
-    return make_url(url).render_as_string(hide_password=True)
+    """The URL with any password hidden, for messages; a file name as typed (试用.db, not
+    %E8%AF%95…)."""
+    return unquote(make_url(url).render_as_string(hide_password=True))
 
 
 def insert_id(conn: Connection, statement: Any) -> int:
