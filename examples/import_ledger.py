@@ -2,10 +2,10 @@
 
     python examples/import_ledger.py [OUT_DIR]
 
-Loads the Linyi sample (examples/linyi/*.csv, Chinese headers) with the importer, then a
-members ledger that has mistakes in it: the good rows load, every bad row is reported with its
-row number, column and message (ID numbers masked), nothing is half-loaded, and importing the
-same file again changes nothing.
+Loads the Linyi sample (units, hosts and members from examples/linyi/, Chinese headers) with
+the importer, then a members ledger that has mistakes in it: the good rows load, every bad row
+is reported with its row number, column and message (ID numbers masked), nothing is
+half-loaded, and importing the same file again changes nothing.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Load the small Linyi sample (examples/linyi/*.csv) into a kexie database with the Python API.
+"""Load the small Linyi sample (examples/linyi/: units, hosts, members) with the Python API.
 
     python examples/load_linyi_sample.py [DATABASE_URL]
 

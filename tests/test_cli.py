@@ -33,8 +33,7 @@ def test_db_takes_a_file_path_as_people_type_it(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("KEXIE_SECRET_KEY", raising=False)
     monkeypatch.delenv("KEXIE_DATABASE_URL", raising=False)
-    (tmp_path / "data").mkdir()
-    made = CliRunner().invoke(build_cli(), ["--db", "data/试用.db", "init"])
+    made = CliRunner().invoke(build_cli(), ["--db", "data/试用.db", "init"])  # makes data/
     assert made.exit_code == 0, made.output
     assert "sqlite:///data/试用.db" in made.output  # the name as typed, not percent-encoded
     assert (tmp_path / "data" / "试用.db").exists() and (tmp_path / "data" / "试用.db.key").exists()

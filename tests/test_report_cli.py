@@ -51,6 +51,9 @@ def test_submit_return_resubmit_accept_show(cli, tmp_path) -> None:
     assert shown["history"][2]["reason"] == "请补充数据"
     table = cli(*AS_YISHUI, "report", "show", "-p", "2026Q1").stdout
     assert "已审核通过" in table and "审核记录" in table and "请补充数据" in table
+    # The return's reason is history now: in the history table, not in the report's facts.
+    reason_line = next(line for line in table.splitlines() if "退回/重开理由" in line)
+    assert "请补充数据" not in reason_line
     assert "新建" in table and "审核通过" in table  # the history's actions, in Chinese
     listed = cli.json("report", "list", "-p", "2026Q1")
     assert [(r["unit"], r["status"]) for r in listed] == [("371323", "accepted")]

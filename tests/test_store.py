@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -11,7 +13,7 @@ from kexie_core import Workspace
 from kexie_core.plugin.host import PluginHost
 from kexie_core.store import keys, migrate
 from kexie_core.store.all_tables import metadata
-from kexie_core.store.engine import create_engine, resolve_url
+from kexie_core.store.engine import create_engine, redact_url, resolve_url
 from kexie_core.testing import TEST_KEY, load_units
 
 
@@ -70,10 +72,26 @@ def test_url_from_environment_then_default(monkeypatch) -> None:
 def test_a_plain_path_is_a_sqlite_file(monkeypatch) -> None:
     monkeypatch.setenv("KEXIE_DATABASE_URL", "build/demo/kexie.db")
     assert resolve_url() == "sqlite:///build/demo/kexie.db"
-    assert resolve_url("/srv/kexie/试用.db") == "sqlite:////srv/kexie/试用.db"
+
+    def file_of(value: str) -> str | None:
+        url = sa.make_url(resolve_url(value))
+        assert url.get_backend_name() == "sqlite"
+        return url.database
+
+    # The name as typed, whatever characters it has (?, # and % are not URL syntax here).
+    for name in ("/srv/kexie/试用.db", "a?b.db", "50%.db", "C:\\台账\\kexie.db"):
+        assert file_of(name) == name
+    assert file_of("~/kexie.db") == str(Path.home() / "kexie.db")
     assert resolve_url("sqlite://") == "sqlite://"  # in memory, as SQLAlchemy spells it
     pg = "postgresql+psycopg://kexie@db/kexie"
     assert resolve_url(pg) == pg
+    with pytest.raises(sa.exc.ArgumentError):  # a mistyped URL is not taken for a file name
+        sa.make_url(resolve_url("postgresql:/kexie@db/kexie"))
+
+
+def test_messages_show_a_url_without_its_password() -> None:
+    assert redact_url("postgresql+psycopg://u:p%40ss@h/db") == "postgresql+psycopg://u:***@h/db"
+    assert redact_url(resolve_url("台账/试用.db")) == "sqlite:///台账/试用.db"
 
 
 def test_audit_log_is_append_only(kexie_workspace: Workspace) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -62,7 +63,8 @@ class SchemaError(RuntimeError):
 class Workspace:
     """One kexie database with its plug-ins.
 
-    :param url: SQLAlchemy URL; default ``KEXIE_DATABASE_URL`` or ``sqlite:///kexie.db``.
+    :param url: SQLAlchemy URL, or the path of a SQLite file; default ``KEXIE_DATABASE_URL`` or
+        ``sqlite:///kexie.db``.
     :param plugins: a plug-in host; default: built-ins plus installed entry points.
     :param secret_key: the key for hashing ID numbers; default from configuration
         (``kexie_core.store.keys``).
@@ -106,7 +108,13 @@ class Workspace:
 
     # -- schema and key -------------------------------------------------------------------------
     def init(self) -> tuple[str | None, str]:
-        """Create or upgrade the database, and make sure an ID-hash key is configured."""
+        """Create or upgrade the database, and make sure an ID-hash key is configured.
+
+        A SQLite file's folder is created when it does not exist yet.
+        """
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         before, after = migrate.upgrade(self.engine)
         if self._key is None:
             keys.create_key_file(self.url)

@@ -10,6 +10,7 @@ import click
 
 from ..demo import SIZES, generate
 from ..demo.bundle import write_bundle
+from ..store.engine import redact_url
 from ..workspace import Workspace
 from .context import CliContext, pass_ctx
 from .output import Column, emit
@@ -117,7 +118,10 @@ def demo(
         title=obj.t(f"临沂演示数据（{size}，种子 {seed}）", f"Linyi demo ({size}, seed {seed})"),
     )
     click.echo(
-        obj.t(f"数据库：{url}（用时 {elapsed:.1f} 秒）", f"database: {url} ({elapsed:.1f} s)")
+        obj.t(
+            f"数据库：{redact_url(url)}（用时 {elapsed:.1f} 秒）",
+            f"database: {redact_url(url)} ({elapsed:.1f} s)",
+        )
     )
     if bundle is not None:
         click.echo(
@@ -130,8 +134,8 @@ def demo(
             raise click.ClickException("some documents failed: " + ", ".join(bundle.failed))
     click.echo(
         obj.t(
-            f"试试：kexie --db {url} --as 371323 units tree",
-            f"try: kexie --db {url} --as 371323 units tree",
+            f"试试：kexie --db {redact_url(url)} --as 371323 units tree",
+            f"try: kexie --db {redact_url(url)} --as 371323 units tree",
         )
     )
 

@@ -183,7 +183,8 @@ def show(obj: CliContext, period: str, unit: str | None, all_metrics: bool, fmt:
         (obj.t("是否逾期", "late"), "" if r.late is None else obj.t(*_yes_no(r.late))),
         (obj.t("报送单位", "submitted by"), r.submitted_by),
         (obj.t("审核单位", "reviewed by"), r.reviewed_by),
-        (obj.t("退回/重开理由", "reason"), masked(r.reason)),
+        # Once accepted again, the latest return's or reopen's reason is history (below).
+        (obj.t("退回/重开理由", "reason"), None if r.status == "accepted" else masked(r.reason)),
         (obj.t("版次", "revision"), r.revision),
     ]
     emit(

@@ -311,7 +311,8 @@ class PluginHost:
         Items are in the order the hook is called (plug-ins first, built-ins last), or with
         ``builtins_first`` the built-in plug-ins' items first, then the others in that order.
         """
-        cached = self._registries.get(hook_name)
+        name = f"{hook_name}:builtins-first" if builtins_first else hook_name
+        cached = self._registries.get(name)
         if isinstance(cached, DuplicateKeyError):
             raise cached
         if cached is not None:
@@ -331,13 +332,13 @@ class PluginHost:
                     continue
                 registry.extend(stamped)
         except DuplicateKeyError as exc:
-            self._registries[hook_name] = exc
+            self._registries[name] = exc
             with self._batch():
                 for plugin in dict.fromkeys(exc.plugins):
                     if not self._is_builtin(plugin):
                         self.record_failure(plugin, hook_name, exc)
             raise
-        self._registries[hook_name] = registry
+        self._registries[name] = registry
         return registry
 
     def _is_builtin(self, plugin: str) -> bool:

@@ -29,7 +29,8 @@ class KexiePluginManager(pluggy.PluginManager):
       (as pytest does for ``pytest_*``), so a forgotten decorator or a misspelt name is reported
       instead of silently doing nothing.
     - Built-in implementations are ``trylast``: they run after every plug-in's, so a plug-in's
-      contributions come first and, in any hook where the first answer wins, a plug-in overrides
+      contributions come first (the metric catalogue alone puts the built-ins first:
+      ``PluginHost.metrics``) and, in any hook where the first answer wins, a plug-in overrides
       a built-in default.
     """
 

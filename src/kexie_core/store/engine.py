@@ -9,11 +9,12 @@ timeout, so two processes writing one file wait for each other instead of failin
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 from urllib.parse import unquote
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 DEFAULT_URL = "sqlite:///kexie.db"
 ENV_URL = "KEXIE_DATABASE_URL"
@@ -23,12 +24,18 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 def resolve_url(url: str | None = None) -> str:
     """The database URL to use: explicit, else ``KEXIE_DATABASE_URL``, else the default.
 
-    A value without ``://`` is a path to a SQLite file (relative to the working directory).
+    A value that does not start with a scheme (``name:``) is the path of a SQLite file, relative
+    to the working directory, ``~`` expanded; a Windows drive letter is not a scheme.
     """
     found = url or os.environ.get(ENV_URL) or DEFAULT_URL
-    if "://" not in found and not found.startswith("sqlite:"):
-        return f"sqlite:///{found}"
-    return found
+    if _SCHEME.match(found):
+        return found
+    path = os.path.expanduser(found)
+    # Quoted by SQLAlchemy: a file name with ?, # or % stays that file name.
+    return URL.create("sqlite", database=path).render_as_string(hide_password=False)
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]+:")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
