@@ -85,6 +85,8 @@ class BrokenPlugin:
             metric("yishui.boom", "坏指标", "broken", ITEMS, "8", "sum", _boom),
             metric("yishui.bad_sql", "坏查询", "bad SQL", ITEMS, "8", "sum", _bad_sql),
             metric("yishui.shape", "列数不对", "wrong shape", ITEMS, "8", "sum", _wrong_shape),
+            # Runs after a statement the database refused: the run's transaction must still work.
+            metric("yishui.fine", "正常指标", "fine", ITEMS, "8", "sum", _people),
         ]
 
 
@@ -250,8 +252,9 @@ def test_a_failing_metric_is_reported_and_the_rest_computed(
     work(kexie_linyi, "371302", "2026-03-01", 9)
     keys = ["yishui.*", "participants", "work_items"]
     table = compute_metrics(kexie_linyi, YEAR, metrics=keys)
-    assert {m.key for m in table.metrics} == {"participants", "work_items"}
-    assert table.value("371300", "participants") == 9  # computed after the failures
+    assert {m.key for m in table.metrics} == {"participants", "work_items", "yishui.fine"}
+    assert table.value("371300", "participants") == 9
+    assert table.value("371300", "yishui.fine") == 9  # computed after the failures
     failed = {f.metric: f for f in table.failures}
     assert set(failed) == {"yishui.boom", "yishui.bad_sql", "yishui.shape"}
     assert all(f.plugin == "yishui-metrics" for f in failed.values())

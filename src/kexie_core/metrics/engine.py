@@ -243,6 +243,10 @@ def compute_one(
         )
     own = query.cte("own") if metric.rollup is Rollup.DISTINCT else query.subquery("own")
     statement = rollup_statement(metric.rollup, own, requested)
+    if conn.dialect.name == "sqlite":
+        # A failed statement leaves SQLite's transaction usable: no savepoint needed (its two
+        # statements were a tenth of the time of all metrics for one unit on a small database).
+        return list(conn.execute(statement))
     # A savepoint, so that on PostgreSQL one failing metric does not abort the run.
     with conn.begin_nested():
         return list(conn.execute(statement))
