@@ -85,12 +85,13 @@ _AGGREGATES: dict[Rollup, Callable[[Any], Any]] = {
 
 
 def rollup_statement(
-    rule: Rollup, own: sa.Subquery | sa.CTE, requested: sa.Select[Any] | None
+    rule: Rollup, own: sa.Subquery | sa.CTE, requested: sa.Select[Any] | sa.Subquery | None
 ) -> sa.Select[Any]:
     """The one statement that rolls ``own`` rows up to every requested unit (None: every unit).
 
     Result columns: ``unit_id`` (the ancestor), then for sum/max/min/latest/distinct the own and
-    subtree values, for ratio the own and subtree numerators and denominators.
+    subtree values, for ratio the own and subtree numerators and denominators. ``requested`` is
+    a select of unit ids, or one already made a subquery, which a run shares among its metrics.
     """
     cols = list(own.c)
     unit = cols[0]
@@ -102,7 +103,7 @@ def rollup_statement(
             return joined
         # A join, not ``ancestor_id IN (…)``: SQLite would use the IN list as an index
         # constraint and probe it once per list entry for every data row (measured 15x slower).
-        wanted = requested.subquery("wanted")
+        wanted = requested if isinstance(requested, sa.Subquery) else requested.subquery("wanted")
         return joined.join(wanted, next(iter(wanted.c)) == t.ancestor_id)
 
     def rolled(per: sa.Subquery, *aggregates: Any) -> sa.Select[Any]:
@@ -220,7 +221,10 @@ def _distinct_rollup(
 
 
 def compute_one(
-    conn: Connection, metric: Metric, ctx: MetricContext, requested: sa.Select[Any] | None
+    conn: Connection,
+    metric: Metric,
+    ctx: MetricContext,
+    requested: sa.Select[Any] | sa.Subquery | None,
 ) -> list[Any]:
     """Raw rows of one metric for the requested units: ``(unit id, own, subtree)``, or for a
     ratio ``(unit id, own num, own den, num, den)``; units with no rows are left out.
@@ -378,7 +382,10 @@ def compute_metrics(
         top, units, requested = resolve_units(conn, session, unit, depth, kinds)
         everything = is_whole_tree(conn, top)
         # Every unit asked for: the roll-up needs no filter on the units it reports.
-        wanted = None if everything and depth is None and not kinds else requested
+        # As one subquery for every metric of the run (its column is built once, not per metric).
+        wanted = (
+            None if everything and depth is None and not kinds else requested.subquery("wanted")
+        )
         ctx = MetricContext(
             period=period,
             units=sa.select(tree_t.c.descendant_id).where(tree_t.c.ancestor_id == top),
