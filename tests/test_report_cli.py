@@ -176,6 +176,10 @@ def test_common_errors_are_explained_in_chinese_then_english(cli) -> None:
     assert "不能报送；现在可以：重新打开（reopen）" in again and "possible now: reopen" in again
     rubric = cli("evaluate", "--period", "2026", "--rubric", "本市细则.toml", expect=None).stderr
     assert "考核细则文件 本市细则.toml 不存在" in rubric
+    # In English, the English alone (the prefix stays bilingual, as it is for every error).
+    english = cli("--lang", "en", *AS_YISHUI, "units", "tree", "--unit", "371302", expect=3)
+    assert "outside 371323's subtree" in english.stderr
+    assert "无权" not in english.stderr and english.stderr.startswith("错误 Error:")
 
 
 def test_a_refused_record_is_explained_in_chinese_as_the_error_file_does(cli, kexie_linyi):

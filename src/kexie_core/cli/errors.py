@@ -103,10 +103,13 @@ def in_chinese(message: str) -> str | None:
     return None
 
 
-def error_text(message: str, problems: Sequence[Problem] = ()) -> str:
+def error_text(message: str, problems: Sequence[Problem] = (), *, lang: str = "zh") -> str:
     """What the command line prints after ``错误 Error:``: the Chinese (when known) on the first
-    line, then the message as raised. A record's ``problems`` (``InvalidRecord``) are put in
-    Chinese the way an import's error file puts them (``ledger.messages``)."""
+    line, then the message as raised; with ``lang="en"`` the message alone. A record's
+    ``problems`` (``InvalidRecord``) are put in Chinese the way an import's error file puts them
+    (``ledger.messages``)."""
+    if lang == "en":
+        return message
     zh = in_chinese(message)
     if zh is None and problems:
         found = from_problems(problems)

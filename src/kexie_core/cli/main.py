@@ -65,12 +65,15 @@ _NO_ARGS_IS_HELP: tuple[type[BaseException], ...] = tuple(
 )
 
 
-def _print_error(exc: BaseException) -> None:
-    """``错误 Error:`` and the message (Chinese first when known; personal numbers masked, for a
-    plug-in's ValueError may quote a record), then, for a plug-in failure in strict mode, the
-    traceback its author wants."""
+def _print_error(exc: BaseException, ctx: click.Context | None = None) -> None:
+    """``错误 Error:`` and the message (Chinese first when known, unless ``--lang en``; personal
+    numbers masked, for a plug-in's ValueError may quote a record), then, for a plug-in failure
+    in strict mode, the traceback its author wants."""
     problems = exc.problems if isinstance(exc, InvalidRecord) else ()
-    click.echo(f"错误 Error: {error_text(mask_personal_numbers(str(exc)), problems)}", err=True)
+    obj = ctx.find_object(CliContext) if ctx is not None else None
+    lang = obj.lang if obj is not None else "zh"
+    text = error_text(mask_personal_numbers(str(exc)), problems, lang=lang)
+    click.echo(f"错误 Error: {text}", err=True)
     if isinstance(exc, PluginError):
         for failure in exc.failures:
             click.echo(failure.detail, err=True, nl=False)
@@ -105,7 +108,7 @@ class KexieGroup(click.Group):
             if not isinstance(exc, PluginError):  # a PluginError names its failures itself
                 # Load warnings too: "unknown work kind" may be a plug-in that did not import.
                 self._report(ctx, mark)
-            _print_error(exc)
+            _print_error(exc, ctx)
             ctx.exit(code)
         except Exception as exc:
             owner = host.command_owners.get(ctx.invoked_subcommand or "") if host else None
@@ -114,7 +117,7 @@ class KexieGroup(click.Group):
             try:
                 host.record_failure(owner, f"command {ctx.invoked_subcommand}", exc)
             except PluginError as strict:  # strict mode: the failure with its traceback
-                _print_error(strict)
+                _print_error(strict, ctx)
                 ctx.exit(EXIT_PLUGIN_FAILED)
             self._report(ctx, mark)
             ctx.exit(EXIT_PLUGIN_FAILED)
@@ -188,7 +191,7 @@ def build_cli(plugins: PluginHost | None = None) -> click.Group:
         default="zh",
         show_default=True,
         envvar="KEXIE_LANG",
-        help="Language of labels and headers (语言).",
+        help="Language of labels, headers and error messages (语言).",
     )
     @click.option(
         "--strict-plugins",
