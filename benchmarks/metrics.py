@@ -233,7 +233,7 @@ def build(engine: sa.Engine, scale: float) -> None:
                 )
     if d == "postgresql":
         # As autovacuum would soon. SQLite is left without statistics, as kexie's own databases
-        # are (it never runs ANALYZE; with them the whole set measured 10.9-11.3 s, not 9.2-9.9).
+        # are (it never runs ANALYZE; with them the whole set measured 10.9-11.3 s, not 9.2-9.6).
         with engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("ANALYZE"))
 

@@ -29,10 +29,11 @@ from kexie_core.documents.model import (
     UnitInfo,
     WorkItemRow,
 )
-from kexie_core.documents.privacy import contains_personal_number, scrub
 from kexie_core.documents.sample import sample_report
 from kexie_core.documents.text import display_width
 from kexie_core.documents.xlsx_writer import write_xlsx
+from kexie_core.model.identifiers import contains_personal_number
+from kexie_core.model.identifiers import mask_personal_numbers as scrub
 from kexie_core.model.period import Period
 
 # -- xlsx -----------------------------------------------------------------------------------------

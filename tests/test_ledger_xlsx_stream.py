@@ -30,8 +30,8 @@ from kexie_core.ledger.xlsx_stream import (
     XlsxWorkbook,
     fill_gaps,
     format_kind,
-    from_serial,
 )
+from kexie_core.model.dates import from_serial
 
 # -- helpers ------------------------------------------------------------------------------------
 

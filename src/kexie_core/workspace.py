@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,7 +33,7 @@ from .model.records import (
 )
 from .plugin.host import PluginHost, load_plugins
 from .store import audit, keys, migrate, report_lock, tree
-from .store.engine import create_engine, insert_id, redact_url, resolve_url
+from .store.engine import create_engine, insert_id, redact_url, resolve_url, sqlite_file
 from .store.scope import Actor, NotFound, ScopeError, actor_for, require_in_scope
 from .store.tables import (
     Member,
@@ -112,9 +111,9 @@ class Workspace:
 
         A SQLite file's folder is created when it does not exist yet.
         """
-        url = self.engine.url
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        database = sqlite_file(self.engine.url)
+        if database is not None:
+            database.parent.mkdir(parents=True, exist_ok=True)
         before, after = migrate.upgrade(self.engine)
         if self._key is None:
             keys.create_key_file(self.url)
@@ -697,6 +696,6 @@ def _member_counts(
 
     scope = None if is_whole_tree(conn, top) else tree.subtree_ids(top)
     pairs = member_pairs(date.today(), scope).cte("pairs")
-    requested = requested_units(conn.dialect.name, top, max_depth)
-    rows = conn.execute(rollup_statement(Rollup.DISTINCT, pairs, requested)).all()
+    wanted = requested_units(conn.dialect.name, top, max_depth).subquery("wanted")
+    rows = conn.execute(rollup_statement(Rollup.DISTINCT, pairs, wanted)).all()
     return {r[0]: int(r[1]) for r in rows}, {r[0]: int(r[2]) for r in rows}

@@ -10,7 +10,7 @@ import click
 
 from ..demo import SIZES, generate
 from ..demo.bundle import write_bundle
-from ..store.engine import redact_url
+from ..store.engine import redact_url, sqlite_file
 from ..workspace import Workspace
 from .context import CliContext, pass_ctx
 from .output import Column, emit
@@ -111,6 +111,9 @@ def demo(
     if bundle is not None:
         summary.counts["documents"] = len(bundle.files)
     rows = [{"what": obj.t(*LABELS.get(k, (k, k))), "count": v} for k, v in summary.counts.items()]
+    shown = redact_url(url)  # never a password on the screen
+    # What to type: a SQLite file by its path (a URL of a name with ? or # needs its quoting).
+    typed = sqlite_file(url) or shown
     emit(
         rows,
         [Column("what", "内容", "what"), Column("count", "数量", "count", "right")],
@@ -118,10 +121,7 @@ def demo(
         title=obj.t(f"临沂演示数据（{size}，种子 {seed}）", f"Linyi demo ({size}, seed {seed})"),
     )
     click.echo(
-        obj.t(
-            f"数据库：{redact_url(url)}（用时 {elapsed:.1f} 秒）",
-            f"database: {redact_url(url)} ({elapsed:.1f} s)",
-        )
+        obj.t(f"数据库：{shown}（用时 {elapsed:.1f} 秒）", f"database: {shown} ({elapsed:.1f} s)")
     )
     if bundle is not None:
         click.echo(
@@ -134,8 +134,8 @@ def demo(
             raise click.ClickException("some documents failed: " + ", ".join(bundle.failed))
     click.echo(
         obj.t(
-            f"试试：kexie --db {redact_url(url)} --as 371323 units tree",
-            f"try: kexie --db {redact_url(url)} --as 371323 units tree",
+            f"试试：kexie --db {typed} --as 371323 units tree",
+            f"try: kexie --db {typed} --as 371323 units tree",
         )
     )
 

@@ -70,13 +70,17 @@ def _print_error(exc: BaseException, ctx: click.Context | None = None) -> None:
     numbers masked, for a plug-in's ValueError may quote a record), then, for a plug-in failure
     in strict mode, the traceback its author wants."""
     problems = exc.problems if isinstance(exc, InvalidRecord) else ()
-    obj = ctx.find_object(CliContext) if ctx is not None else None
-    lang = obj.lang if obj is not None else "zh"
-    text = error_text(mask_personal_numbers(str(exc)), problems, lang=lang)
+    text = error_text(mask_personal_numbers(str(exc)), problems, lang=_lang(ctx))
     click.echo(f"错误 Error: {text}", err=True)
     if isinstance(exc, PluginError):
         for failure in exc.failures:
             click.echo(failure.detail, err=True, nl=False)
+
+
+def _lang(ctx: click.Context | None) -> str:
+    """The ``--lang`` of the command line being run (Chinese before the options are read)."""
+    obj = ctx.find_object(CliContext) if ctx is not None else None
+    return obj.lang if obj is not None else "zh"
 
 
 class KexieGroup(click.Group):
@@ -118,8 +122,8 @@ class KexieGroup(click.Group):
                 host.record_failure(owner, f"command {ctx.invoked_subcommand}", exc)
             except PluginError as strict:  # strict mode: the failure with its traceback
                 _print_error(strict, ctx)
-                ctx.exit(EXIT_PLUGIN_FAILED)
-            self._report(ctx, mark)
+            else:
+                self._report(ctx, mark)
             ctx.exit(EXIT_PLUGIN_FAILED)
         if self._report(ctx, mark):
             ctx.exit(EXIT_PLUGIN_FAILED)
@@ -136,8 +140,7 @@ class KexieGroup(click.Group):
         command = self.commands.get(ctx.invoked_subcommand or "")
         if getattr(command, SHOWS_PLUGIN_FAILURES, False):
             return False
-        obj = ctx.find_object(CliContext)
-        lang = obj.lang if obj is not None else "zh"
+        lang = _lang(ctx)
         during = host.failures[mark:]
         if warnings:
             # A host reused for several command lines (tests) may hold a load failure twice.

@@ -183,8 +183,7 @@ def show(obj: CliContext, period: str, unit: str | None, all_metrics: bool, fmt:
         (obj.t("是否逾期", "late"), "" if r.late is None else obj.t(*_yes_no(r.late))),
         (obj.t("报送单位", "submitted by"), r.submitted_by),
         (obj.t("审核单位", "reviewed by"), r.reviewed_by),
-        # Once accepted again, the latest return's or reopen's reason is history (below).
-        (obj.t("退回/重开理由", "reason"), None if r.status == "accepted" else masked(r.reason)),
+        (obj.t("退回/重开理由", "reason"), masked(r.open_reason)),  # history lists the rest
         (obj.t("版次", "revision"), r.revision),
     ]
     emit(
@@ -254,16 +253,13 @@ def list_(
     obj: CliContext, period: str | None, status: str | None, unit: str | None, fmt: str
 ) -> None:
     """List reports in the acting unit's subtree (报告列表)."""
-    rows = [
-        r.as_dict(with_snapshot=False)
-        for r in Reports(obj.session()).find(period=period, status=status, unit=unit)
-    ]
-    for row in rows:
-        row["status_label"] = _status_label(obj, row["status"])
-        # The reason of the latest return or reopen explains the report until it is accepted
-        # again; after that it is history (``report show``). JSON gives the row as stored.
-        if fmt != "json" and row["status"] == "accepted":
-            row["reason"] = None
+    rows = []
+    for r in Reports(obj.session()).find(period=period, status=status, unit=unit):
+        row = r.as_dict(with_snapshot=False)
+        row["status_label"] = _status_label(obj, r.status)
+        if fmt != "json":  # JSON gives the row as stored
+            row["reason"] = r.open_reason
+        rows.append(row)
     emit(
         rows,
         [

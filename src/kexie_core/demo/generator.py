@@ -516,7 +516,6 @@ _CHANNELS = (
     "newspaper",
     "tv",
 )
-_FESTIVALS = ("spring_festival", "mid_autumn", "double_ninth", "national_day", "st_workers_day")
 
 
 def _details(r: random.Random, kind: str, start: date) -> dict[str, Any]:
@@ -539,7 +538,7 @@ def _details(r: random.Random, kind: str, start: date) -> dict[str, Any]:
         )
         details: dict[str, Any] = {"occasion": occasion}
         if occasion == "festival":
-            r.choice(_FESTIVALS)  # still drawn: the rest of the demo stays as it was
+            r.randrange(5)  # once a festival was drawn here: kept so the rest stays as it was
             # The festival the visit comes before (the three weeks leading up to it); a visit
             # with none that close is a routine one.
             near = next(festivals_between(start, start + timedelta(days=21)), None)

@@ -34,6 +34,7 @@ from .. import __version__
 from ..metrics import Metric, MetricTable, Rollup, UnitRef, compute_metrics
 from ..metrics.results import achievement_rate
 from ..model.enums import Area, HostCategory, UnitKind
+from ..model.identifiers import mask_personal_numbers
 from ..model.period import Period
 from ..store.scope import NotFound, ScopeError, require_in_scope
 from ..store.tables import tree_t, unit_t, work_t
@@ -51,7 +52,6 @@ from .model import (
     UnitInfo,
     WorkItemRow,
 )
-from .privacy import scrub
 from .text import t
 
 if TYPE_CHECKING:
@@ -216,7 +216,7 @@ class _Assembler:
         label = self.period.label_zh if self.lang == "zh" else str(self.period)
         text, status = narrative if narrative else (None, None)
         if text is not None and not self.options.unmasked:
-            text = scrub(text)
+            text = mask_personal_numbers(text)
         metrics = {m.key: m for m in self.table.metrics}
         return ReportData(
             unit=unit,
@@ -264,7 +264,7 @@ def _work_items(
     out = []
     for r in rows:
         label = kinds.get(r.kind).label(options.lang) if r.kind in kinds else r.kind
-        title = r.title if options.unmasked else scrub(r.title)
+        title = r.title if options.unmasked else mask_personal_numbers(r.title)
         out.append(WorkItemRow(r.started_on, title, label, r.area, r.name, int(r.participants)))
     return tuple(out)
 

@@ -41,7 +41,7 @@ from xml.etree.ElementTree import Element, ParseError, fromstring, iterparse
 
 from ..model.dates import from_serial
 
-__all__ = ["SheetRows", "WorkbookError", "XlsxWorkbook", "fill_gaps", "format_kind", "from_serial"]
+__all__ = ["SheetRows", "WorkbookError", "XlsxWorkbook", "fill_gaps", "format_kind"]
 
 #: Built-in number formats that show a date or a time (ECMA-376 §18.8.30, with the East Asian
 #: ids Excel uses for 年/月/日 and 上午/下午 formats).

@@ -21,8 +21,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..model.enums import UnitKind
+from ..model.identifiers import mask_personal_numbers
 from ..model.period import Period
-from ..plugin.failures import redact
 from ..store.scope import NotFound, require_in_scope
 from ..store.tables import target_t, tree_t, unit_t
 from .definition import Metric, MetricContext, Rollup
@@ -49,7 +49,7 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, sa.exc.StatementError) and exc.orig is not None:
         exc = exc.orig
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return redact(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
+    return mask_personal_numbers(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
 
 
 def select_metrics(registry: Registry[Metric], patterns: Iterable[str] | None) -> list[Metric]:
@@ -85,13 +85,13 @@ _AGGREGATES: dict[Rollup, Callable[[Any], Any]] = {
 
 
 def rollup_statement(
-    rule: Rollup, own: sa.Subquery | sa.CTE, requested: sa.Select[Any] | sa.Subquery | None
+    rule: Rollup, own: sa.Subquery | sa.CTE, wanted: sa.Subquery | None
 ) -> sa.Select[Any]:
     """The one statement that rolls ``own`` rows up to every requested unit (None: every unit).
 
     Result columns: ``unit_id`` (the ancestor), then for sum/max/min/latest/distinct the own and
-    subtree values, for ratio the own and subtree numerators and denominators. ``requested`` is
-    a select of unit ids, or one already made a subquery, which a run shares among its metrics.
+    subtree values, for ratio the own and subtree numerators and denominators. ``wanted`` is
+    :func:`requested_units` as a subquery, which a run makes once and shares among its metrics.
     """
     cols = list(own.c)
     unit = cols[0]
@@ -99,11 +99,10 @@ def rollup_statement(
     is_own = t.depth == 0
 
     def only_wanted(joined: sa.Join) -> sa.Join:
-        if requested is None:
+        if wanted is None:
             return joined
         # A join, not ``ancestor_id IN (…)``: SQLite would use the IN list as an index
         # constraint and probe it once per list entry for every data row (measured 15x slower).
-        wanted = requested if isinstance(requested, sa.Subquery) else requested.subquery("wanted")
         return joined.join(wanted, next(iter(wanted.c)) == t.ancestor_id)
 
     def rolled(per: sa.Subquery, *aggregates: Any) -> sa.Select[Any]:
@@ -224,7 +223,7 @@ def compute_one(
     conn: Connection,
     metric: Metric,
     ctx: MetricContext,
-    requested: sa.Select[Any] | sa.Subquery | None,
+    wanted: sa.Subquery | None,
 ) -> list[Any]:
     """Raw rows of one metric for the requested units: ``(unit id, own, subtree)``, or for a
     ratio ``(unit id, own num, own den, num, den)``; units with no rows are left out.
@@ -246,7 +245,7 @@ def compute_one(
             f"({', '.join(expected)}), but this one returns {got} column(s)"
         )
     own = query.cte("own") if metric.rollup is Rollup.DISTINCT else query.subquery("own")
-    statement = rollup_statement(metric.rollup, own, requested)
+    statement = rollup_statement(metric.rollup, own, wanted)
     if conn.dialect.name == "sqlite":
         # A failed statement leaves SQLite's transaction usable: no savepoint needed (its two
         # statements were a tenth of the time of all metrics for one unit on a small database).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 _EPOCH_1900 = datetime(1899, 12, 30)
 _EPOCH_1904 = datetime(1904, 1, 1)
@@ -31,9 +31,7 @@ def parse_date(value: Any) -> date:
     if isinstance(value, int | float) and not isinstance(value, bool):
         serial = float(value)
         if 1 <= serial < 2958466 and serial.is_integer():
-            found = from_serial(serial)
-            assert isinstance(found, datetime)
-            return found.date()
+            return cast(datetime, from_serial(serial)).date()  # a whole serial is a datetime
         raise ValueError(f"{value!r} is not a date")
     text = str(value).strip()
     if text.endswith(("00:00:00", "T00:00:00")):

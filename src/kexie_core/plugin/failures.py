@@ -72,7 +72,7 @@ class PluginFailure:
         cls, plugin: str, stage: Stage, exc: BaseException, where: str = ""
     ) -> PluginFailure:
         detail = "".join(traceback.format_exception(exc))
-        return cls(plugin, stage, describe_exception(exc), where, redact(detail))
+        return cls(plugin, stage, describe_exception(exc), where, mask_personal_numbers(detail))
 
     def summary(self, lang: str = "zh") -> str:
         """The failure without the plug-in's name: ``failed in kexie_x: RuntimeError: boom``."""
@@ -95,9 +95,4 @@ def describe_exception(exc: BaseException) -> str:
     """``Type: message`` of an exception, with personal numbers masked."""
     message = str(exc).strip()
     text = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
-    return redact(text)
-
-
-#: A plug-in's exception may quote the record it was looking at: its ID- and phone-like numbers
-#: are masked before it is shown or logged.
-redact = mask_personal_numbers
+    return mask_personal_numbers(text)

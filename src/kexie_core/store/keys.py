@@ -15,7 +15,7 @@ import os
 import secrets
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from .engine import sqlite_file
 
 ENV_KEY = "KEXIE_SECRET_KEY"
 ENV_KEY_FILE = "KEXIE_KEY_FILE"
@@ -26,10 +26,8 @@ class KeyError_(RuntimeError):
 
 
 def default_key_file(url: str) -> Path:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        return Path(f"{parsed.database}.key")
-    return Path("kexie.key")
+    database = sqlite_file(url)
+    return Path(f"{database}.key") if database is not None else Path("kexie.key")
 
 
 def key_file(url: str) -> Path:

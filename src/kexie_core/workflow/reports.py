@@ -101,6 +101,12 @@ class Report:
         return f"{self.unit}/{self.period}"
 
     @property
+    def open_reason(self) -> str | None:
+        """The latest return's or reopen's reason while it still explains the report; None once
+        the report is accepted again (the reason is then history: ``Reports.history``)."""
+        return None if self.status == ReportStatus.ACCEPTED.value else self.reason
+
+    @property
     def late(self) -> bool | None:
         """Handed in after its deadline (None while not handed in)."""
         return None if self.submitted_on is None else self.submitted_on > self.due_on
