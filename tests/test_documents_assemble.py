@@ -23,10 +23,9 @@ from kexie_core.documents import (
 from kexie_core.documents.exporters import report_exporters, resolve_exporter, write_report
 from kexie_core.documents.json_writer import schema
 from kexie_core.documents.model import ReportData
-from kexie_core.documents.privacy import contains_personal_number
 from kexie_core.metrics import MetricTable, compute_metrics
 from kexie_core.model.enums import Gender
-from kexie_core.model.identifiers import make_resident_id, make_uscc
+from kexie_core.model.identifiers import contains_personal_number, make_resident_id, make_uscc
 from kexie_core.store.scope import ScopeError
 from kexie_core.workspace import ActorSession
 
